@@ -1,0 +1,31 @@
+# r2_crm: Odoo 11.0 on Python 3.11.  `make run` serves it, `make test` tests it.
+DB ?= r2crm
+PORT ?= 8069
+TEST_PORT ?= 8169
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export VENV
+
+.PHONY: run test test-odoo-base bootstrap postgres lint clean-test-dbs
+
+bootstrap:
+	@bash tools/bootstrap.sh
+
+postgres: bootstrap
+	@bash tools/pg_start.sh
+
+## make run: install or update r2_crm (with demo data) on $(DB) and serve it on $(PORT)
+run: postgres
+	$(PY) tools/devtool.py run --db $(DB) --port $(PORT)
+
+## make test: compat-layer pytest + r2_crm tests on a throw-away database
+test: postgres
+	$(PY) tools/devtool.py test --port $(TEST_PORT)
+
+## make test-odoo-base: Odoo's own base test suite under the compat layer
+test-odoo-base: postgres
+	$(PY) tools/devtool.py test-odoo-base --port $(TEST_PORT)
+
+## drop the cached template databases (they are rebuilt on the next test run)
+clean-test-dbs: postgres
+	@for db in $$(psql -d postgres -Atqc "select datname from pg_database where datname like 'r2crm_tmpl_%'"); do dropdb $$db; done

@@ -1,0 +1,9 @@
+"""Launcher: ``python -m odoocompat [odoo arguments]`` runs odoo-bin under the patches."""
+import odoocompat
+
+odoocompat.apply()
+
+import odoo  # noqa: E402  (must come after the patches)
+
+if __name__ == "__main__":
+    odoo.cli.main()

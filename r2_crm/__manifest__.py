@@ -1,0 +1,22 @@
+# Copyright 2026 r2_crm authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "CRM (R2)",
+    "summary": "Contacts, service cases, sales contracts and campaigns "
+    "in the manner of R2faktury's CRM module",
+    "version": "11.0.1.0.0",
+    "category": "Sales",
+    "author": "r2_crm authors",
+    "website": "https://r2crm.invalid/r2_crm",
+    "license": "LGPL-3",
+    "depends": ["base_automation", "mail", "product", "account_invoicing"],
+    "data": [
+        "security/r2_crm_security.xml",
+        "security/ir.model.access.csv",
+        "data/r2_crm_data.xml",
+        "views/r2_crm_menus.xml",
+    ],
+    "demo": [],
+    "installable": True,
+    "application": True,
+}

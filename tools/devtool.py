@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""Run Odoo 11 with r2_crm, or test it, on this machine's PostgreSQL.
+
+Used by the Makefile; run ``tools/devtool.py --help`` for the commands.
+Odoo runs as ``python -m odoocompat`` so the Python 3.11 patches load first.
+"""
+import argparse
+import ast
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+import xml.etree.ElementTree as ET
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LOG_DIR = os.path.join(ROOT, ".test-logs")
+ODOO_ADDONS = os.path.join(sysconfig.get_paths()["purelib"], "odoo", "addons")
+MODULE = "r2_crm"
+
+
+def odoo_env():
+    env = dict(os.environ)
+    # Debian's lessc finds its modules (tslib) only through NODE_PATH under Node 20.
+    env.setdefault("NODE_PATH", "/usr/share/nodejs")
+    # wkhtmltopdf renders without an X server.
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def odoo_cmd(db, *args):
+    return [
+        sys.executable, "-m", "odoocompat",
+        "--addons-path=%s,%s" % (ODOO_ADDONS, ROOT),
+        "-d", db, "--db-filter=^%s$" % re.escape(db),
+    ] + list(args)
+
+
+def psql_value(sql):
+    out = subprocess.run(
+        ["psql", "-d", "postgres", "-Atqc", sql], check=True,
+        stdout=subprocess.PIPE, universal_newlines=True).stdout
+    return out.strip()
+
+
+def db_exists(db):
+    return psql_value("SELECT 1 FROM pg_database WHERE datname = '%s'" % db) == "1"
+
+
+def module_state(db):
+    if not db_exists(db):
+        return None
+    out = subprocess.run(
+        ["psql", "-d", db, "-Atqc",
+         "SELECT state FROM ir_module_module WHERE name = '%s'" % MODULE],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True)
+    return out.stdout.strip() or None
+
+
+def manifest_depends():
+    path = os.path.join(ROOT, MODULE, "__manifest__.py")
+    with open(path) as fp:
+        return ast.literal_eval(fp.read())["depends"]
+
+
+# --------------------------------------------------------------------------- run
+def cmd_run(args):
+    state = module_state(args.db)
+    extra = ["-u", MODULE] if state == "installed" else ["-i", MODULE]
+    cmd = odoo_cmd(args.db, "--http-port=%d" % args.port, *extra)
+    print("run: %s %s on http://localhost:%d (admin/admin)" % (extra[0], MODULE, args.port))
+    os.execve(cmd[0], cmd, odoo_env())
+
+
+# -------------------------------------------------------------------------- tests
+class Summary:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.problems = []
+
+    def add(self, passed, failed, problems=()):
+        self.passed += passed
+        self.failed += failed
+        self.problems.extend(problems)
+
+
+RAN_RE = re.compile(r" (?:INFO|ERROR) \S+ (\S+): Ran (\d+) tests? in ")
+MODULE_FAIL_RE = re.compile(r"odoo\.modules\.module: Module (\S+): (\d+) failures, (\d+) errors")
+SKIPPED_RE = re.compile(r"\.tests\.\S+: .*\(.*skipped=(\d+)")
+LOG_ERROR_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) \S+ (\S+): (.*)$")
+
+
+def parse_odoo_log(path, expect_module=None):
+    """Count tests and failures in an Odoo 11 --test-enable log.
+
+    Odoo 11 logs unittest's output but exits 0 on failures, so the log is the
+    only witness.  Any ERROR/CRITICAL line outside a test's own output also counts
+    as a failure: it means a module failed to load or a report crashed.
+    """
+    total = failed = 0
+    skipped = 0
+    problems = []
+    ran_modules = set()
+    with open(path, errors="replace") as fp:
+        lines = fp.read().splitlines()
+    for line in lines:
+        match = RAN_RE.search(line)
+        if match:
+            total += int(match.group(2))
+            ran_modules.add(match.group(1))
+            continue
+        match = MODULE_FAIL_RE.search(line)
+        if match:
+            failed += int(match.group(2)) + int(match.group(3))
+            continue
+        match = SKIPPED_RE.search(line)
+        if match:
+            skipped += int(match.group(1))
+            continue
+        match = LOG_ERROR_RE.match(line)
+        if match:
+            logger, message = match.group(2), match.group(3)
+            if ".tests." in logger or "At least one test failed" in message:
+                continue
+            problems.append(line)
+    if expect_module and not any(
+            name.startswith("odoo.addons.%s." % expect_module) for name in ran_modules):
+        problems.append("no test of %s ran" % expect_module)
+    passed = total - failed - skipped
+    return passed, failed + len(problems), problems
+
+
+def run_logged(cmd, log_path, env):
+    os.makedirs(LOG_DIR, exist_ok=True)
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, universal_newlines=True)
+        for line in proc.stdout:
+            log.write(line)
+            if " ERROR " in line or " CRITICAL " in line or ": Ran " in line \
+                    or " running tests." in line:
+                sys.stdout.write(line)
+        return proc.wait()
+
+
+def dropdb(db):
+    subprocess.run(["dropdb", "--if-exists", db], check=True)
+
+
+def ensure_template(args):
+    """A database with r2_crm's dependencies installed, reused across runs."""
+    depends = sorted(manifest_depends())
+    with open(os.path.join(ROOT, "requirements.txt"), "rb") as fp:
+        key = hashlib.sha1(fp.read() + repr(depends).encode()).hexdigest()[:10]
+    template = "r2crm_tmpl_%s" % key
+    if db_exists(template):
+        return template
+    print("test: building template database %s with %s" % (template, ", ".join(depends)))
+    building = template + "_building"
+    dropdb(building)
+    log = os.path.join(LOG_DIR, "template.log")
+    rc = run_logged(odoo_cmd(building, "-i", ",".join(depends), "--stop-after-init",
+                             "--http-port=%d" % args.port), log, odoo_env())
+    _passed, failed, problems = parse_odoo_log(log)
+    if rc or failed:
+        print("\n".join(problems))
+        sys.exit("test: building the template database failed, see %s" % log)
+    subprocess.run(["psql", "-d", "postgres", "-qc",
+                    'ALTER DATABASE "%s" RENAME TO "%s"' % (building, template)], check=True)
+    return template
+
+
+def run_pytest(summary, paths, name):
+    os.makedirs(LOG_DIR, exist_ok=True)
+    junit = os.path.join(LOG_DIR, "%s.xml" % name)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+           "--junitxml", junit] + paths
+    rc = subprocess.run(cmd, cwd=ROOT, env=odoo_env()).returncode
+    if not os.path.exists(junit):
+        summary.add(0, 1, ["pytest %s did not run (exit %d)" % (name, rc)])
+        return
+    suite = ET.parse(junit).getroot()
+    suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
+    tests, fails = int(suite.get("tests")), int(suite.get("failures")) + int(suite.get("errors"))
+    skipped = int(suite.get("skipped", 0))
+    problems = [] if tests else ["pytest %s collected no test" % name]
+    if rc not in (0, 1):
+        problems.append("pytest %s exited %d" % (name, rc))
+    summary.add(tests - fails - skipped, fails + len(problems), problems)
+
+
+def run_odoo_tests(summary, db, args, install, expect_module, label):
+    log = os.path.join(LOG_DIR, "%s.log" % label)
+    rc = run_logged(odoo_cmd(db, "-i", install, "--test-enable", "--stop-after-init",
+                             "--log-level=test", "--http-port=%d" % args.port),
+                    log, odoo_env())
+    passed, failed, problems = parse_odoo_log(log, expect_module)
+    if rc:
+        problems.append("odoo exited %d" % rc)
+        failed += 1
+    summary.add(passed, failed, problems)
+    print("%s: %d passed, %d failed (log: %s)" % (label, passed, failed, log))
+
+
+def finish(summary):
+    for problem in summary.problems:
+        print("problem: %s" % problem)
+    print("%d passed, %d failed" % (summary.passed, summary.failed))
+    return 1 if summary.failed else 0
+
+
+def cmd_test(args):
+    summary = Summary()
+    run_pytest(summary, ["odoocompat/tests"], "odoocompat")
+    template = ensure_template(args)
+    db = "r2crm_test"
+    dropdb(db)
+    subprocess.run(["createdb", "-T", template, db], check=True)
+    try:
+        run_odoo_tests(summary, db, args, MODULE, MODULE, "r2_crm-tests")
+        for extra in args.extra:
+            extra(summary, db, args)
+    finally:
+        if not args.keep_db:
+            dropdb(db)
+    return finish(summary)
+
+
+def cmd_test_odoo_base(args):
+    summary = Summary()
+    db = "r2crm_base_test"
+    dropdb(db)
+    try:
+        run_odoo_tests(summary, db, args, "base", "base", "odoo-base-tests")
+    finally:
+        dropdb(db)
+    return finish(summary)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="install or update r2_crm on DB and serve it")
+    run.add_argument("--db", default="r2crm")
+    run.add_argument("--port", type=int, default=8069)
+    run.set_defaults(func=cmd_run)
+    test = sub.add_parser("test", help="compat pytest + r2_crm tests on a fresh database")
+    test.add_argument("--port", type=int, default=8169)
+    test.add_argument("--keep-db", action="store_true")
+    test.set_defaults(func=cmd_test, extra=[])
+    base = sub.add_parser("test-odoo-base", help="Odoo's own base tests under the compat layer")
+    base.add_argument("--port", type=int, default=8169)
+    base.set_defaults(func=cmd_test_odoo_base)
+    args = parser.parse_args()
+    sys.exit(args.func(args))
+
+
+if __name__ == "__main__":
+    main()
