@@ -1,0 +1,54 @@
+from odoo import api, fields, models
+
+DEPARTMENTS = [("sale", "Sales"), ("service", "Service"), ("other", "Other")]
+TASKS_ACTION = "r2_crm.r2_crm_contact_action_my_tasks_today"
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    r2_crm_department = fields.Selection(
+        DEPARTMENTS, string="CRM department",
+        help="Default purpose of the contacts and cases this user creates.")
+    r2_crm_tasks_at_start = fields.Boolean(
+        string="Show my tasks today at start",
+        compute="_compute_r2_crm_tasks_at_start",
+        inverse="_inverse_r2_crm_tasks_at_start",
+        help="Open the CRM window 'My tasks today' right after login.")
+
+    def __init__(self, pool, cr):
+        """Let users see their department and toggle the start window themselves."""
+        init_res = super(ResUsers, self).__init__(pool, cr)
+        cls = type(self)
+        cls.SELF_READABLE_FIELDS = list(cls.SELF_READABLE_FIELDS) + [
+            "r2_crm_department", "r2_crm_tasks_at_start"]
+        cls.SELF_WRITEABLE_FIELDS = list(cls.SELF_WRITEABLE_FIELDS) + [
+            "r2_crm_tasks_at_start"]
+        return init_res
+
+    def _r2_crm_tasks_action(self):
+        return self.env.ref(TASKS_ACTION, raise_if_not_found=False)
+
+    @api.depends("action_id")
+    def _compute_r2_crm_tasks_at_start(self):
+        action = self.sudo()._r2_crm_tasks_action()
+        for user in self:
+            user.r2_crm_tasks_at_start = bool(action) and user.action_id.id == action.id
+
+    def _inverse_r2_crm_tasks_at_start(self):
+        action = self.sudo()._r2_crm_tasks_action()
+        turn_on = self.filtered("r2_crm_tasks_at_start")
+        turn_off = (self - turn_on).filtered(
+            lambda user: action and user.action_id.id == action.id)
+        if turn_on and action:
+            turn_on.sudo().write({"action_id": action.id})
+        if turn_off:
+            turn_off.sudo().write({"action_id": False})
+
+    @api.model
+    def create(self, vals):
+        user = super(ResUsers, self).create(vals)
+        if not user.action_id and user.has_group(
+                "r2_crm.r2_crm_group_user_department"):
+            user.r2_crm_tasks_at_start = True
+        return user

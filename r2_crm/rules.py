@@ -1,0 +1,73 @@
+"""Business rules of r2_crm that need no database.
+
+The models call these functions; ``tests/test_rules.py`` tests them directly.
+Dates are ``datetime.date`` objects here: the models convert Odoo's strings.
+"""
+from collections import namedtuple
+
+# Result actions (r2.crm.result.action)
+NONE = "none"
+OPEN_CASE = "open_case"
+CLOSE_SUCCESS = "close_success"
+CLOSE_FAILURE = "close_failure"
+
+# Case states (r2.crm.case.state)
+OPEN = "open"
+SUCCESS = "success"
+FAILURE = "failure"
+
+# Why a result cannot be applied; the models turn these into translated messages.
+ERR_ALREADY_LINKED = "already_linked"
+ERR_NO_CASE = "no_case"
+ERR_CASE_CLOSED = "case_closed"
+
+Transition = namedtuple("Transition", "operation new_state")
+"""operation is "create" (open a new case), "close" (close the linked one) or None."""
+
+
+class TransitionError(Exception):
+    """A result cannot be applied; ``code`` is one of the ERR_* constants."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def result_transition(action, case_state):
+    """What applying a result with ``action`` does to the note's case.
+
+    ``case_state`` is the linked case's state, or None when the note has no case.
+    Returns a Transition, or raises TransitionError.
+    """
+    if action in (None, False, NONE):
+        return Transition(None, case_state)
+    if action == OPEN_CASE:
+        if case_state is not None:
+            raise TransitionError(ERR_ALREADY_LINKED)
+        return Transition("create", OPEN)
+    if action in (CLOSE_SUCCESS, CLOSE_FAILURE):
+        if case_state is None:
+            raise TransitionError(ERR_NO_CASE)
+        if case_state != OPEN:
+            raise TransitionError(ERR_CASE_CLOSED)
+        return Transition("close", SUCCESS if action == CLOSE_SUCCESS else FAILURE)
+    raise ValueError("unknown result action %r" % (action,))
+
+
+def days_left(deadline, today, state=OPEN, date_closed=None):
+    """The Wiek of a case: days until the deadline, negative when overdue.
+
+    An open case counts from ``today``; a closed one is frozen at ``date_closed``
+    (or ``today`` if it has none).  Without a deadline there is no Wiek: None.
+    """
+    if not deadline:
+        return None
+    reference = today if state == OPEN else (date_closed or today)
+    return (deadline - reference).days
+
+
+def wiek_colour(days, state=OPEN):
+    """green while days are left, red when overdue, None for closed or no deadline."""
+    if state != OPEN or days is None:
+        return None
+    return "red" if days < 0 else "green"

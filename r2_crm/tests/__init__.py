@@ -1,0 +1,3 @@
+from . import test_rules
+from . import test_service_workflow
+from . import test_tasks

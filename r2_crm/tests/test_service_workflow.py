@@ -1,0 +1,206 @@
+from lxml import etree
+
+from odoo.exceptions import ValidationError
+from odoo.tools.safe_eval import safe_eval
+
+from .common import R2CrmCase
+
+
+class TestServiceWorkflow(R2CrmCase):
+
+    def test_s1_opens_exactly_one_numbered_case(self):
+        cases_before = self.Case.search_count([])
+        note = self.note(result_id=self.s1.id)
+        case = note.case_id
+        self.assertEqual(self.Case.search_count([]), cases_before + 1)
+        self.assertRegex(case.name, r"^SRV/\d{4}/\d{5}$")
+        self.assertEqual(case.contact_ids, note)
+        self.assertEqual(case.state, "open")
+        self.assertEqual(case.partner_id, self.partner)
+        self.assertEqual(case.purpose, "service")
+        self.assertEqual(case.user_id, self.service_user)
+        self.assertEqual(case.item_description, "Lenovo T480, SN 123, charger")
+        self.assertEqual(case.description, "No power after a fall")
+
+    def test_s1_deadline_follows_company_setting(self):
+        self.env.user.company_id.r2_crm_case_deadline_days = 5
+        case = self.note(result_id=self.s1.id, date="2026-03-10 09:00:00").case_id
+        self.assertEqual(case.date_open, "2026-03-10")
+        self.assertEqual(case.date_deadline, "2026-03-15")
+
+    def test_numbers_are_sequential_per_purpose(self):
+        first = self.note(result_id=self.s1.id).case_id
+        second = self.note(result_id=self.s1.id).case_id
+        number = lambda case: int(case.name.rsplit("/", 1)[1])  # noqa: E731
+        self.assertEqual(number(second), number(first) + 1)
+        sale = self.Case.create({"purpose": "sale", "partner_id": self.partner.id})
+        self.assertTrue(sale.name.startswith("SAL/"))
+
+    def test_s2_closes_case_as_success(self):
+        case = self.note(result_id=self.s1.id).case_id
+        closing = self.note(result_id=self.s2.id, case_id=case.id,
+                            name="Repaired", date="2026-03-12 15:00:00")
+        self.assertEqual(case.state, "success")
+        self.assertEqual(case.date_closed, "2026-03-12")
+        self.assertEqual(closing.case_id, case)
+
+    def test_result_set_later_by_write_applies(self):
+        case = self.note(result_id=self.s1.id).case_id
+        note = self.note(case_id=case.id, name="Customer called")
+        self.assertEqual(case.state, "open")
+        note.write({"result_id": self.s2.id})
+        self.assertEqual(case.state, "success")
+
+    def test_writing_other_fields_does_not_reapply_result(self):
+        note = self.note(result_id=self.s1.id)
+        case = note.case_id
+        note.write({"description": "Also the screen is cracked"})
+        self.assertEqual(self.Case.search_count([("partner_id", "=", self.partner.id)]), 1)
+        self.assertEqual(note.case_id, case)
+
+    def assertRefusedAndNothingSaved(self, message_part, **values):
+        contacts_before = self.Contact.search_count([])
+        cases_before = self.Case.search([]).read(["state", "date_closed"])
+        with self.assertRaises(ValidationError) as error, self.cr.savepoint():
+            self.note(**values)
+        self.assertIn(message_part, error.exception.name)
+        self.assertEqual(self.Contact.search_count([]), contacts_before)
+        self.Case.invalidate_cache()
+        self.assertEqual(self.Case.search([]).read(["state", "date_closed"]), cases_before)
+
+    def test_s2_without_case_is_refused(self):
+        self.assertRefusedAndNothingSaved("not linked to any case", result_id=self.s2.id)
+
+    def test_s2_on_closed_case_is_refused(self):
+        case = self.note(result_id=self.s1.id).case_id
+        self.note(result_id=self.s2.id, case_id=case.id)
+        self.assertRefusedAndNothingSaved(
+            "already closed", result_id=self.s2.id, case_id=case.id)
+        self.assertEqual(len(case.contact_ids), 2)
+
+    def test_s1_on_linked_note_is_refused(self):
+        case = self.note(result_id=self.s1.id).case_id
+        self.assertRefusedAndNothingSaved(
+            "already linked", result_id=self.s1.id, case_id=case.id)
+
+    def test_custom_close_failure_result(self):
+        gave_up = self.Result.create({
+            "code": "S3", "name": "Not repairable", "purpose": "service",
+            "action": "close_failure"})
+        case = self.note(result_id=self.s1.id).case_id
+        self.note(result_id=gave_up.id, case_id=case.id, date="2026-03-20 10:00:00")
+        self.assertEqual(case.state, "failure")
+        self.assertEqual(case.date_closed, "2026-03-20")
+
+    def test_deadline_before_opening_is_refused(self):
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.Case.create({"partner_id": self.partner.id, "date_open": "2026-03-10",
+                              "date_deadline": "2026-03-09"})
+
+
+class TestWiek(R2CrmCase):
+
+    def make_case(self, deadline, **values):
+        vals = {"purpose": "service", "partner_id": self.partner.id,
+                "date_open": "2026-01-01", "date_deadline": deadline}
+        vals.update(values)
+        return self.Case.create(vals)
+
+    def test_wiek_future_today_overdue_closed(self):
+        future = self.make_case("2026-03-24")
+        today = self.make_case("2026-03-10")
+        overdue = self.make_case("2026-03-07")
+        closed = self.make_case("2026-03-07")
+        closed._r2_crm_close("success", "2026-03-05")
+        with self.frozen_today(self.d(2026, 3, 10)):
+            (future | today | overdue | closed).invalidate_cache(["days_left"])
+            self.assertEqual(future.days_left, 14)
+            self.assertEqual(today.days_left, 0)
+            self.assertEqual(overdue.days_left, -3)
+            self.assertEqual(closed.days_left, 2)
+        with self.frozen_today(self.d(2026, 4, 10)):
+            closed.invalidate_cache(["days_left"])
+            self.assertEqual(closed.days_left, 2, "a closed case's Wiek is frozen")
+
+    def search_filter(self, name, today):
+        arch = etree.fromstring(
+            self.env.ref("r2_crm.r2_crm_case_view_search").arch.encode())
+        domain = arch.xpath("//filter[@name='%s']" % name)[0].get("domain")
+        from datetime import datetime
+        from dateutil.relativedelta import relativedelta
+        domain = safe_eval(domain, {
+            "context_today": lambda: datetime(today.year, today.month, today.day),
+            "relativedelta": relativedelta, "uid": self.env.uid})
+        return self.Case.search(domain + [("partner_id", "=", self.partner.id)])
+
+    def test_overdue_and_due_this_week_filters(self):
+        future = self.make_case("2026-03-24")
+        soon = self.make_case("2026-03-15")
+        today = self.make_case("2026-03-10")
+        overdue = self.make_case("2026-03-07")
+        closed = self.make_case("2026-03-07")
+        closed._r2_crm_close("success", "2026-03-05")
+        today_date = self.d(2026, 3, 10)
+        self.assertEqual(self.search_filter("overdue", today_date), overdue)
+        self.assertEqual(self.search_filter("due_week", today_date), today | soon)
+        self.assertNotIn(future, self.search_filter("due_week", today_date))
+
+    def test_list_order_by_deadline_gives_wiek_order(self):
+        cases = self.make_case("2026-03-24") | self.make_case("2026-03-07") \
+            | self.make_case("2026-03-10")
+        with self.frozen_today(self.d(2026, 3, 10)):
+            ordered = self.Case.search([("id", "in", cases.ids)])
+            self.assertEqual(ordered.mapped("days_left"), [-3, 0, 14])
+
+
+class TestHistory(R2CrmCase):
+
+    def test_history_lists_case_entries_newest_first(self):
+        opening = self.note(result_id=self.s1.id, date="2026-03-01 10:00:00")
+        case = opening.case_id
+        call = self.note(case_id=case.id, name="Called", date="2026-03-03 10:00:00")
+        self.note(name="Unrelated question", date="2026-03-04 10:00:00")
+        closing = self.note(result_id=self.s2.id, case_id=case.id, name="Done",
+                            date="2026-03-05 10:00:00")
+        self.assertEqual(closing.history_ids.ids, [call.id, opening.id])
+        self.assertEqual(call.history_ids.ids, [closing.id, opening.id])
+
+    def test_history_without_case_lists_partner_entries(self):
+        first = self.note(name="First", date="2026-03-01 10:00:00")
+        child = self.note(name="Person", partner_id=self.partner_contact.id,
+                          date="2026-03-02 10:00:00")
+        self.note(name="Other customer", partner_id=self.other_partner.id)
+        latest = self.note(name="Latest", date="2026-03-03 10:00:00")
+        self.assertEqual(latest.history_ids.ids, [child.id, first.id])
+
+
+class TestHomeAction(R2CrmCase):
+
+    def test_new_crm_user_gets_tasks_today_as_home_action(self):
+        action = self.env.ref("r2_crm.r2_crm_contact_action_my_tasks_today")
+        self.assertEqual(self.service_user.action_id.id, action.id)
+        self.assertTrue(self.service_user.r2_crm_tasks_at_start)
+
+    def test_user_can_turn_preference_off_and_on(self):
+        action = self.env.ref("r2_crm.r2_crm_contact_action_my_tasks_today")
+        user = self.service_user.sudo(self.service_user)
+        user.write({"r2_crm_tasks_at_start": False})
+        self.assertFalse(self.service_user.action_id)
+        user.write({"r2_crm_tasks_at_start": True})
+        self.assertEqual(self.service_user.action_id.id, action.id)
+
+    def test_install_turned_it_on_for_admin(self):
+        action = self.env.ref("r2_crm.r2_crm_contact_action_my_tasks_today")
+        self.assertEqual(self.env.ref("base.user_root").action_id.id, action.id)
+
+    def test_non_crm_user_is_left_alone(self):
+        user = self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Accountant", "login": "r2_no_crm",
+            "groups_id": [(6, 0, [self.env.ref("base.group_user").id])]})
+        self.assertFalse(user.action_id)
+        self.assertFalse(user.r2_crm_tasks_at_start)
+
+    def test_purpose_defaults_to_department(self):
+        note = self.Contact.sudo(self.service_user).create({
+            "partner_id": self.partner.id, "name": "Hello"})
+        self.assertEqual(note.purpose, "service")
