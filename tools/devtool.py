@@ -173,12 +173,12 @@ def ensure_template(args):
     return template
 
 
-def run_pytest(summary, paths, name):
+def run_pytest(summary, paths, name, env=None):
     os.makedirs(LOG_DIR, exist_ok=True)
     junit = os.path.join(LOG_DIR, "%s.xml" % name)
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
            "--junitxml", junit] + paths
-    rc = subprocess.run(cmd, cwd=ROOT, env=odoo_env()).returncode
+    rc = subprocess.run(cmd, cwd=ROOT, env=dict(odoo_env(), **(env or {}))).returncode
     if not os.path.exists(junit):
         summary.add(0, 1, ["pytest %s did not run (exit %d)" % (name, rc)])
         return
@@ -221,8 +221,8 @@ def cmd_test(args):
     subprocess.run(["createdb", "-T", template, db], check=True)
     try:
         run_odoo_tests(summary, db, args, MODULE, MODULE, "r2_crm-tests")
-        for extra in args.extra:
-            extra(summary, db, args)
+        run_pytest(summary, ["e2e"], "browser", {
+            "R2CRM_E2E_DB": db, "R2CRM_E2E_PORT": str(args.port + 1)})
     finally:
         if not args.keep_db:
             dropdb(db)
@@ -250,7 +250,7 @@ def main():
     test = sub.add_parser("test", help="compat pytest + r2_crm tests on a fresh database")
     test.add_argument("--port", type=int, default=8169)
     test.add_argument("--keep-db", action="store_true")
-    test.set_defaults(func=cmd_test, extra=[])
+    test.set_defaults(func=cmd_test)
     base = sub.add_parser("test-odoo-base", help="Odoo's own base tests under the compat layer")
     base.add_argument("--port", type=int, default=8169)
     base.set_defaults(func=cmd_test_odoo_base)

@@ -1,0 +1,68 @@
+"""Headless Debian Chromium driven by selenium, for r2_crm's browser tests."""
+import os
+import tempfile
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+def make_driver(width=1400, height=900):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic",
+                 "--window-size=%d,%d" % (width, height),
+                 "--user-data-dir=%s" % tempfile.mkdtemp(prefix="r2crm-chromium-")):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+def wait_css(driver, selector, timeout=30):
+    return WebDriverWait(driver, timeout).until(
+        EC.visibility_of_element_located((By.CSS_SELECTOR, selector)))
+
+
+def login(driver, base_url, login_name="admin", password="admin"):
+    driver.get(base_url + "/web/login")
+    wait_css(driver, "input[name=login]").send_keys(login_name)
+    driver.find_element(By.CSS_SELECTOR, "input[name=password]").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form.oe_login_form button[type=submit]").click()
+    wait_css(driver, "#oe_main_menu_navbar")
+
+
+def severe_console_errors(driver):
+    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def wait_for_view(driver, selector, timeout=30):
+    """Wait until the action manager shows a view matching selector."""
+    element = wait_css(driver, selector, timeout)
+    time.sleep(0.5)  # let the last RPCs of the view settle
+    return element
+
+
+def screenshot(driver, path):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    driver.save_screenshot(path)
+    return path
+
+
+def open_menu(driver, label):
+    """Click a menu entry of the current app's left menu by its label."""
+    entry = WebDriverWait(driver, 30).until(EC.element_to_be_clickable((
+        By.XPATH, "//a[@data-menu]/span[normalize-space()='%s']" % label)))
+    entry.click()
+
+
+def assert_no_style_error(driver):
+    boxes = driver.find_elements(By.XPATH, "//*[contains(text(), 'Style error')]")
+    assert not boxes, "the backend assets failed to compile (Style error box)"

@@ -1,0 +1,79 @@
+"""Fixtures for the browser tests: an Odoo server on the test database, a browser.
+
+The server is started here, on the database named by R2CRM_E2E_DB (devtool's
+test command passes its throw-away database), unless R2CRM_E2E_URL points at
+one already running (for example `make run`).
+"""
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import devtool  # noqa: E402
+from browser import make_driver, screenshot  # noqa: E402
+
+SHOTS = os.path.join(ROOT, ".test-logs", "screenshots")
+
+
+def _wait_http(url, timeout=180):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise RuntimeError("Odoo did not answer %s in %ds" % (url, timeout))
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    url = os.environ.get("R2CRM_E2E_URL")
+    if url:
+        yield url.rstrip("/")
+        return
+    db = os.environ.get("R2CRM_E2E_DB", "r2crm_test")
+    port = int(os.environ.get("R2CRM_E2E_PORT", "8170"))
+    log = open(os.path.join(ROOT, ".test-logs", "e2e-server.log"), "w")
+    server = subprocess.Popen(
+        devtool.odoo_cmd(db, "--http-port=%d" % port, "--workers=0",
+                         "--max-cron-threads=0"),
+        env=devtool.odoo_env(), stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = "http://localhost:%d" % port
+        _wait_http(url + "/web/login")
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture
+def driver(request):
+    driver = make_driver()
+    yield driver
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        path = screenshot(driver, os.path.join(SHOTS, request.node.name + ".png"))
+        print("screenshot of the failure: %s" % path)
+    driver.quit()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "rep_" + report.when, report)
