@@ -71,3 +71,8 @@ def wiek_colour(days, state=OPEN):
     if state != OPEN or days is None:
         return None
     return "red" if days < 0 else "green"
+
+
+def weighted_value(amount, probability):
+    """The pipeline value of a contract: value x probability / 100."""
+    return (amount or 0.0) * (probability or 0.0) / 100.0

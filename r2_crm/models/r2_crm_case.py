@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.addons import decimal_precision as dp
+from odoo.exceptions import UserError, ValidationError
 
 from .. import rules
 from .res_users import DEPARTMENTS
@@ -10,6 +11,8 @@ SEQUENCE_CODES = {
     "service": "r2.crm.case.service",
     "other": "r2.crm.case.other",
 }
+# Context key that lets the transition methods write `state`.
+STATE_CHANGE = "r2_crm_state_change"
 
 
 class R2CrmCase(models.Model):
@@ -34,6 +37,7 @@ class R2CrmCase(models.Model):
         index=True, track_visibility="onchange")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.user.company_id)
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     date_open = fields.Date(
         string="Opened on", required=True, default=fields.Date.context_today)
     date_deadline = fields.Date(
@@ -51,6 +55,28 @@ class R2CrmCase(models.Model):
         string="Wiek", compute="_compute_days_left",
         help="Days left until the deadline (green), or days overdue (red, "
              "negative). Frozen at the closing date once the case is closed.")
+    # Sales contracts
+    level_id = fields.Many2one(
+        "r2.crm.level", string="Level", ondelete="restrict", index=True,
+        track_visibility="onchange")
+    probability = fields.Float(
+        string="Probability (%)", track_visibility="onchange",
+        help="Chance of success. Choosing a level suggests it.")
+    line_ids = fields.One2many(
+        "r2.crm.case.line", "case_id", string="Products", copy=True)
+    amount_total = fields.Monetary(
+        string="Value", compute="_compute_amounts", store=True,
+        track_visibility="onchange")
+    amount_weighted = fields.Monetary(
+        string="Weighted value", compute="_compute_amounts", store=True)
+    failure_reason_id = fields.Many2one(
+        "r2.crm.failure.reason", string="Fiasco reason", ondelete="restrict",
+        readonly=True, copy=False, track_visibility="onchange")
+    failure_note = fields.Text(
+        string="Why the customer gave up", readonly=True, copy=False)
+    invoice_ids = fields.One2many(
+        "account.invoice", "r2_crm_case_id", string="Invoices", readonly=True)
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
 
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)",
@@ -78,6 +104,22 @@ class R2CrmCase(models.Model):
         for case in self:
             case.contact_count = counts.get(case.id, 0)
 
+    @api.depends("line_ids.price_subtotal", "probability")
+    def _compute_amounts(self):
+        for case in self:
+            case.amount_total = sum(case.line_ids.mapped("price_subtotal"))
+            case.amount_weighted = rules.weighted_value(
+                case.amount_total, case.probability)
+
+    def _compute_invoice_count(self):
+        counts = dict(
+            (row["r2_crm_case_id"][0], row["r2_crm_case_id_count"])
+            for row in self.env["account.invoice"].read_group(
+                [("r2_crm_case_id", "in", self.ids)], ["r2_crm_case_id"],
+                ["r2_crm_case_id"]))
+        for case in self:
+            case.invoice_count = counts.get(case.id, 0)
+
     @api.constrains("date_open", "date_deadline")
     def _check_dates(self):
         for case in self:
@@ -86,13 +128,74 @@ class R2CrmCase(models.Model):
                     "The deadline of %(case)s cannot be before its opening date.")
                     % {"case": case.name})
 
+    @api.constrains("probability")
+    def _check_probability(self):
+        for case in self:
+            if not 0 <= case.probability <= 100:
+                raise ValidationError(_(
+                    "The probability of %(case)s must be between 0 and 100.")
+                    % {"case": case.name})
+
+    @api.onchange("level_id")
+    def _onchange_level_id(self):
+        if self.level_id:
+            self.probability = self.level_id.probability
+
+    def _suggest_probability(self, vals):
+        """A new level suggests its probability unless one is given too."""
+        if vals.get("level_id") and "probability" not in vals:
+            vals["probability"] = self.env["r2.crm.level"].browse(
+                vals["level_id"]).probability
+        return vals
+
     @api.model
     def create(self, vals):
         if vals.get("name", "/") == "/":
             purpose = vals.get("purpose") or self._default_purpose()
             vals["name"] = self.env["ir.sequence"].next_by_code(
                 SEQUENCE_CODES[purpose]) or "/"
-        return super(R2CrmCase, self).create(vals)
+        self._check_state_change(vals, default="open")
+        return super(R2CrmCase, self).create(self._suggest_probability(vals))
+
+    def write(self, vals):
+        self._check_state_change(vals)
+        return super(R2CrmCase, self).write(self._suggest_probability(vals))
+
+    def _check_state_change(self, vals, default=None):
+        if "state" in vals and vals["state"] != default \
+                and not self.env.context.get(STATE_CHANGE):
+            raise UserError(_(
+                "The status of a contract or case changes only through its "
+                "buttons or a result; it cannot be written directly."))
+
+    # --------------------------------------------------------------- actions
+    def _check_state(self, allowed, message):
+        wrong = self.filtered(lambda case: case.state not in allowed)
+        if wrong:
+            raise UserError(message % {"cases": ", ".join(wrong.mapped("name"))})
+
+    def action_mark_success(self):
+        self._check_state(["open"], _(
+            "Only open contracts can be marked as success. Not open: %(cases)s."))
+        self._r2_crm_close("success", fields.Date.context_today(self))
+        return True
+
+    def action_mark_fiasco(self):
+        self._check_state(["open"], _(
+            "Only open contracts can be marked as fiasco. Not open: %(cases)s."))
+        action = self.env.ref("r2_crm.r2_crm_case_fiasco_wizard_action").read()[0]
+        action["context"] = {"active_model": self._name, "active_ids": self.ids}
+        return action
+
+    def action_reopen(self):
+        if not self.env.user.has_group("r2_crm.r2_crm_group_manager"):
+            raise UserError(_("Only CRM managers can reopen closed contracts."))
+        self._check_state(["success", "failure"], _(
+            "Only closed contracts can be reopened. Already open: %(cases)s."))
+        self.with_context(**{STATE_CHANGE: True}).write({
+            "state": "open", "date_closed": False,
+            "failure_reason_id": False, "failure_note": False})
+        return True
 
     def action_view_contacts(self):
         self.ensure_one()
@@ -104,6 +207,120 @@ class R2CrmCase(models.Model):
         }
         return action
 
-    def _r2_crm_close(self, new_state, date_closed):
-        """Close open cases as success or failure (the result's transition)."""
-        self.write({"state": new_state, "date_closed": date_closed})
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env.ref("account.action_invoice_tree1").read()[0]
+        action["domain"] = [("r2_crm_case_id", "=", self.id)]
+        action["context"] = {"default_r2_crm_case_id": self.id,
+                             "default_partner_id": self.partner_id.id,
+                             "type": "out_invoice"}
+        if len(self.invoice_ids) == 1:
+            action["views"] = [(self.env.ref("account.invoice_form").id, "form")]
+            action["res_id"] = self.invoice_ids.id
+        return action
+
+    def action_create_invoice(self):
+        self.ensure_one()
+        if not self.line_ids:
+            raise UserError(_(
+                "Contract %(case)s has no products to invoice.") % {"case": self.name})
+        invoice = self._create_invoice()
+        action = self.env.ref("account.action_invoice_tree1").read()[0]
+        action.update({
+            "views": [(self.env.ref("account.invoice_form").id, "form")],
+            "res_id": invoice.id,
+        })
+        return action
+
+    # ------------------------------------------------------- business methods
+    def _r2_crm_close(self, new_state, date_closed, values=None):
+        """Close the cases as success or failure (buttons and results)."""
+        vals = dict(values or {}, state=new_state, date_closed=date_closed)
+        self.with_context(**{STATE_CHANGE: True}).write(vals)
+
+    def _prepare_invoice(self):
+        partner = self.partner_id
+        invoice = self.env["account.invoice"].new({
+            "type": "out_invoice",
+            "partner_id": partner.id,
+            "company_id": self.company_id.id,
+        })
+        invoice._onchange_partner_id()
+        vals = invoice._convert_to_write(invoice._cache)
+        vals.update({
+            "type": "out_invoice",
+            "origin": self.name,
+            "r2_crm_case_id": self.id,
+            "user_id": self.user_id.id,
+            "company_id": self.company_id.id,
+        })
+        return vals
+
+    def _create_invoice(self):
+        Invoice = self.env["account.invoice"].with_context(type="out_invoice")
+        invoice = Invoice.create(self._prepare_invoice())
+        for line in self.line_ids:
+            self.env["account.invoice.line"].create(line._prepare_invoice_line(invoice))
+        invoice.compute_taxes()
+        invoice.message_post_with_view(
+            "mail.message_origin_link", values={"self": invoice, "origin": self},
+            subtype_id=self.env.ref("mail.mt_note").id)
+        return invoice
+
+
+class R2CrmCaseLine(models.Model):
+    _name = "r2.crm.case.line"
+    _description = "Contract product line"
+    _order = "case_id, sequence, id"
+
+    case_id = fields.Many2one(
+        "r2.crm.case", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    product_id = fields.Many2one("product.product", string="Product", index=True)
+    name = fields.Char(string="Description", required=True)
+    quantity = fields.Float(
+        digits=dp.get_precision("Product Unit of Measure"), default=1.0)
+    price_unit = fields.Float(
+        string="Unit price", digits=dp.get_precision("Product Price"))
+    price_subtotal = fields.Monetary(
+        string="Subtotal", compute="_compute_price_subtotal", store=True)
+    currency_id = fields.Many2one(related="case_id.currency_id", readonly=True)
+
+    @api.depends("quantity", "price_unit")
+    def _compute_price_subtotal(self):
+        for line in self:
+            line.price_subtotal = line.quantity * line.price_unit
+
+    @api.constrains("quantity", "price_unit")
+    def _check_not_negative(self):
+        for line in self:
+            if line.quantity < 0 or line.price_unit < 0:
+                raise ValidationError(_(
+                    "The quantity and the price of '%(line)s' cannot be negative.")
+                    % {"line": line.name})
+
+    @api.onchange("product_id")
+    def _onchange_product_id(self):
+        if self.product_id:
+            self.name = self.product_id.display_name
+            self.price_unit = self.product_id.lst_price
+
+    def _prepare_invoice_line(self, invoice):
+        """Values of the invoice line, with Odoo's own account and tax onchange."""
+        line = self.env["account.invoice.line"].new({
+            "invoice_id": invoice.id,
+            "product_id": self.product_id.id,
+            "quantity": self.quantity,
+        })
+        if self.product_id:
+            line._onchange_product_id()
+        else:
+            line.account_id = invoice.journal_id.default_credit_account_id
+        vals = line._convert_to_write(line._cache)
+        vals.update({
+            "invoice_id": invoice.id,
+            "name": self.name,
+            "quantity": self.quantity,
+            "price_unit": self.price_unit,
+        })
+        return vals

@@ -1,0 +1,33 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    r2_crm_contact_count = fields.Integer(
+        string="CRM contacts", compute="_compute_r2_crm_counts")
+    r2_crm_case_count = fields.Integer(
+        string="Contracts/cases", compute="_compute_r2_crm_counts")
+
+    def _compute_r2_crm_counts(self):
+        Contact = self.env["r2.crm.contact"]
+        Case = self.env["r2.crm.case"]
+        for partner in self:
+            if not isinstance(partner.id, int):
+                continue
+            domain = [("partner_id", "child_of", partner.id)]
+            partner.r2_crm_contact_count = Contact.search_count(domain)
+            partner.r2_crm_case_count = Case.search_count(domain)
+
+    def _r2_crm_action(self, xmlid):
+        self.ensure_one()
+        action = self.env.ref(xmlid).read()[0]
+        action["domain"] = [("partner_id", "child_of", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_view_r2_crm_contacts(self):
+        return self._r2_crm_action("r2_crm.r2_crm_contact_action")
+
+    def action_view_r2_crm_cases(self):
+        return self._r2_crm_action("r2_crm.r2_crm_case_action")

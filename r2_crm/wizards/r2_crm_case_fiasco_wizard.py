@@ -1,0 +1,37 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import html_escape, plaintext2html
+
+
+class R2CrmCaseFiascoWizard(models.TransientModel):
+    _name = "r2.crm.case.fiasco.wizard"
+    _description = "Mark contracts as fiasco"
+
+    def _default_case_ids(self):
+        if self.env.context.get("active_model") == "r2.crm.case":
+            return [(6, 0, self.env.context.get("active_ids", []))]
+        return []
+
+    case_ids = fields.Many2many(
+        "r2.crm.case", string="Contracts", default=_default_case_ids, readonly=True)
+    failure_reason_id = fields.Many2one("r2.crm.failure.reason", string="Reason")
+    failure_note = fields.Text(string="Why the customer gave up")
+
+    def action_confirm(self):
+        self.ensure_one()
+        if not self.failure_reason_id:
+            raise UserError(_("Choose the reason of the fiasco."))
+        cases = self.case_ids
+        cases._check_state(["open"], _(
+            "Only open contracts can be marked as fiasco. Not open: %(cases)s."))
+        cases._r2_crm_close("failure", fields.Date.context_today(self), {
+            "failure_reason_id": self.failure_reason_id.id,
+            "failure_note": self.failure_note,
+        })
+        body = html_escape(_("Fiasco: %(reason)s") % {
+            "reason": self.failure_reason_id.name})
+        if self.failure_note:
+            body += plaintext2html(self.failure_note)
+        for case in cases:
+            case.message_post(body=body)
+        return {"type": "ir.actions.act_window_close"}
