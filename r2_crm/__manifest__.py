@@ -19,6 +19,7 @@
         "views/r2_crm_result_views.xml",
         "views/r2_crm_level_views.xml",
         "views/r2_crm_case_fiasco_wizard_views.xml",
+        "views/r2_crm_campaign_views.xml",
         "views/res_users_views.xml",
         "views/res_partner_views.xml",
         "views/r2_crm_menus.xml",

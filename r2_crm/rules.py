@@ -76,3 +76,32 @@ def wiek_colour(days, state=OPEN):
 def weighted_value(amount, probability):
     """The pipeline value of a contract: value x probability / 100."""
     return (amount or 0.0) * (probability or 0.0) / 100.0
+
+
+def campaign_figures(manual_cost, bill_cost, revenue, state_counts,
+                     success_days_sum, failure_days_sum):
+    """The Statistics tab of a campaign, from its aggregated raw numbers.
+
+    ``state_counts`` maps a case state to its number of cases;
+    ``*_days_sum`` are the summed durations (date_closed - date_open, in days)
+    of the success and fiasco cases.  Figures that cannot be computed
+    (ROI without cost, win rate without closed cases, mean of nothing) are None.
+    """
+    cost_total = (manual_cost or 0.0) + (bill_cost or 0.0)
+    revenue = revenue or 0.0
+    profit = revenue - cost_total
+    opened = state_counts.get(OPEN, 0)
+    won = state_counts.get(SUCCESS, 0)
+    lost = state_counts.get(FAILURE, 0)
+    return {
+        "cost_total": cost_total,
+        "revenue": revenue,
+        "profit": profit,
+        "roi_percent": profit / cost_total * 100.0 if cost_total else None,
+        "case_count_open": opened,
+        "case_count_success": won,
+        "case_count_failure": lost,
+        "win_rate": won / (won + lost) * 100.0 if won + lost else None,
+        "success_avg_days": success_days_sum / won if won else None,
+        "failure_avg_days": failure_days_sum / lost if lost else None,
+    }

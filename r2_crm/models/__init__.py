@@ -4,7 +4,9 @@ from . import res_partner
 from . import r2_crm_result
 from . import r2_crm_level
 from . import r2_crm_failure_reason
+from . import r2_crm_campaign
 from . import r2_crm_case
 from . import r2_crm_contact
 from . import mail_activity
 from . import account_invoice
+from . import r2_crm_campaign_report  # last: its SQL view reads the tables above

@@ -77,6 +77,9 @@ class R2CrmCase(models.Model):
     invoice_ids = fields.One2many(
         "account.invoice", "r2_crm_case_id", string="Invoices", readonly=True)
     invoice_count = fields.Integer(compute="_compute_invoice_count")
+    campaign_id = fields.Many2one(
+        "r2.crm.campaign", string="Campaign", index=True, ondelete="restrict",
+        track_visibility="onchange")
 
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)",
