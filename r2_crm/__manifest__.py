@@ -24,7 +24,7 @@
         "views/res_partner_views.xml",
         "views/r2_crm_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/r2_crm_demo.xml"],
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": True,

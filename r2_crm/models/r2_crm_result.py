@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 from .res_users import DEPARTMENTS
 
@@ -30,6 +31,32 @@ class R2CrmResult(models.Model):
         ("code_company_uniq", "unique(code, company_id)",
          "A result with this code already exists in this company."),
     ]
+
+    def _check_code_available(self, vals):
+        """Refuse a duplicate code with a clear message before the SQL
+        constraint (kept as the last guard) would fail the query."""
+        if "code" not in vals and "company_id" not in vals:
+            return
+        for result in self or [self.browse()]:
+            code = vals.get("code", result.code)
+            company_id = vals.get("company_id", result.company_id.id
+                                  if result else self.env.user.company_id.id)
+            domain = [("code", "=", code), ("company_id", "=", company_id)]
+            if result:
+                domain.append(("id", "!=", result.id))
+            if self.with_context(active_test=False).search_count(domain):
+                raise ValidationError(_(
+                    "A result with code %(code)s already exists in this company.")
+                    % {"code": code})
+
+    @api.model
+    def create(self, vals):
+        self.browse()._check_code_available(vals)
+        return super(R2CrmResult, self).create(vals)
+
+    def write(self, vals):
+        self._check_code_available(vals)
+        return super(R2CrmResult, self).write(vals)
 
     def name_get(self):
         return [(result.id, "%s %s" % (result.code, result.name)) for result in self]

@@ -85,12 +85,18 @@ class TestServiceWorkflow(R2CrmCase):
 
     def test_custom_close_failure_result(self):
         gave_up = self.Result.create({
-            "code": "S3", "name": "Not repairable", "purpose": "service",
+            "code": "T-FAIL", "name": "Not repairable", "purpose": "service",
             "action": "close_failure"})
         case = self.note(result_id=self.s1.id).case_id
         self.note(result_id=gave_up.id, case_id=case.id, date="2026-03-20 10:00:00")
         self.assertEqual(case.state, "failure")
         self.assertEqual(case.date_closed, "2026-03-20")
+
+    def test_duplicate_result_code_is_refused(self):
+        self.Result.create({"code": "T-DUP", "name": "First", "action": "none"})
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.Result.create({"code": "T-DUP", "name": "Second", "action": "none"})
+        self.assertEqual(self.Result.search_count([("code", "=", "T-DUP")]), 1)
 
     def test_deadline_before_opening_is_refused(self):
         with self.assertRaises(ValidationError), self.cr.savepoint():
