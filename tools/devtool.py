@@ -68,6 +68,13 @@ def manifest_depends():
 # --------------------------------------------------------------------------- run
 def cmd_run(args):
     state = module_state(args.db)
+    if not db_exists(args.db):
+        # Dependencies first, so account's chart of accounts is in place
+        # before r2_crm's demo data invoices its won contracts.
+        print("run: creating database %s with %s" % (args.db, ", ".join(manifest_depends())))
+        subprocess.run(odoo_cmd(args.db, "-i", ",".join(manifest_depends()),
+                                "--stop-after-init", "--http-port=%d" % args.port),
+                       env=odoo_env(), check=True)
     extra = ["-u", MODULE] if state == "installed" else ["-i", MODULE]
     cmd = odoo_cmd(args.db, "--http-port=%d" % args.port, *extra)
     print("run: %s %s on http://localhost:%d (admin/admin)" % (extra[0], MODULE, args.port))
