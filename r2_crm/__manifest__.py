@@ -23,6 +23,8 @@
         "views/res_users_views.xml",
         "views/res_partner_views.xml",
         "views/r2_crm_menus.xml",
+        "report/r2_crm_protocol_templates.xml",
+        "report/r2_crm_protocol_reports.xml",
     ],
     "demo": ["demo/r2_crm_demo.xml"],
     "post_init_hook": "post_init_hook",

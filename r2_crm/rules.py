@@ -105,3 +105,13 @@ def campaign_figures(manual_cost, bill_cost, revenue, state_counts,
         "success_avg_days": success_days_sum / won if won else None,
         "failure_avg_days": failure_days_sum / lost if lost else None,
     }
+
+
+def protocol_timing(date_open, date_closed, deadline):
+    """Days a service case took, against the days its deadline allowed."""
+    days_taken = (date_closed - date_open).days
+    if not deadline:
+        return {"days_taken": days_taken, "days_allowed": None, "days_late": 0}
+    days_allowed = (deadline - date_open).days
+    return {"days_taken": days_taken, "days_allowed": days_allowed,
+            "days_late": max(0, days_taken - days_allowed)}

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .. import rules
 from .res_users import DEPARTMENTS
@@ -182,6 +182,33 @@ class R2CrmContact(models.Model):
                 contact._open_case()
             elif transition.operation == "close":
                 case._r2_crm_close(transition.new_state, contact._date_local())
+
+    # ------------------------------------------------------------- protocols
+    def _r2_crm_check_protocol(self, actions, label):
+        """A protocol prints only from a note whose result opens (intake) or
+        closes (completion) its case; anything else is refused, never blank."""
+        if not self:
+            raise UserError(_("Choose the note to print the %(protocol)s from.")
+                            % {"protocol": label})
+        for contact in self:
+            if not contact.case_id:
+                raise UserError(_(
+                    "The note '%(note)s' is not linked to a case, so it has no "
+                    "%(protocol)s.") % {"note": contact.name, "protocol": label})
+            if contact.result_id.action not in actions:
+                raise UserError(_(
+                    "The %(protocol)s prints from the note whose result opened or "
+                    "closed the case; the result of '%(note)s' is %(result)s.") % {
+                        "protocol": label, "note": contact.name,
+                        "result": contact.result_id.code or _("empty")})
+
+    def _r2_crm_protocol_timing(self):
+        case = self.case_id
+        to_date = fields.Date.from_string
+        return rules.protocol_timing(
+            to_date(case.date_open),
+            to_date(case.date_closed or self._date_local()),
+            to_date(case.date_deadline))
 
     def _date_local(self):
         """The entry's date as a date string in the user's timezone."""

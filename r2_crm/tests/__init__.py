@@ -3,3 +3,4 @@ from . import test_service_workflow
 from . import test_tasks
 from . import test_sales
 from . import test_campaigns
+from . import test_protocols

@@ -1,0 +1,1 @@
+from . import r2_crm_protocol
