@@ -1,4 +1,4 @@
 from . import models
 from . import wizards
 from . import report
-from .hooks import post_init_hook
+from .hooks import post_init_hook, uninstall_hook

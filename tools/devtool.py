@@ -30,9 +30,8 @@ def odoo_env():
     return env
 
 
-def odoo_cmd(db, *args):
-    return [
-        sys.executable, "-m", "odoocompat",
+def odoo_cmd(db, *args, command=None):
+    return [sys.executable, "-m", "odoocompat"] + ([command] if command else []) + [
         "--addons-path=%s,%s" % (ODOO_ADDONS, ROOT),
         "-d", db, "--db-filter=^%s$" % re.escape(db),
     ] + list(args)
@@ -212,6 +211,81 @@ def run_odoo_tests(summary, db, args, install, expect_module, label):
     print("%s: %d passed, %d failed (log: %s)" % (label, passed, failed, log))
 
 
+R2_TABLES = ("r2_crm_contact", "r2_crm_case", "r2_crm_case_line", "r2_crm_result",
+             "r2_crm_level", "r2_crm_failure_reason", "r2_crm_campaign",
+             "r2_crm_campaign_cost")
+
+
+def table_fingerprint(db):
+    """Row count and a checksum of ids and names of every r2_crm table."""
+    query = " UNION ALL ".join(
+        "SELECT '%s', count(*), coalesce(sum(hashtext(id::text || name)), 0) FROM %s"
+        % (table, table) for table in R2_TABLES)
+    out = subprocess.run(["psql", "-d", db, "-Atqc", query], check=True,
+                         stdout=subprocess.PIPE, universal_newlines=True).stdout
+    return out.strip()
+
+
+def odoo_shell(db, script, log):
+    with open(log, "w") as out:
+        return subprocess.run(odoo_cmd(db, "--no-http", command="shell"), input=script,
+                              env=odoo_env(), stdout=out, stderr=subprocess.STDOUT,
+                              universal_newlines=True).returncode
+
+
+def check_lifecycle(summary, template, args):
+    """Upgrading keeps every record; uninstalling leaves a working server.
+
+    Runs on its own database with r2_crm installed without demo data and with
+    data made through the ORM as a user would (tools/lifecycle_data.py)."""
+    db = "r2crm_lifecycle"
+    dropdb(db)
+    subprocess.run(["createdb", "-T", template, db], check=True)
+    try:
+        problems = []
+        # A new module gets demo data when any dependency has it: clear the flags
+        # so r2_crm installs as in production, without demo data.
+        subprocess.run(["psql", "-d", db, "-qc", "UPDATE ir_module_module SET demo = false"],
+                       check=True)
+        rc = run_logged(odoo_cmd(db, "-i", MODULE, "--without-demo=all",
+                                 "--stop-after-init", "--http-port=%d" % args.port),
+                        os.path.join(LOG_DIR, "lifecycle-install.log"), odoo_env())
+        with open(os.path.join(ROOT, "tools", "lifecycle_data.py")) as fp:
+            rc = rc or odoo_shell(db, fp.read(), os.path.join(LOG_DIR, "lifecycle-data.log"))
+        if rc:
+            problems.append("lifecycle: install or data script failed, see .test-logs/")
+        before = table_fingerprint(db)
+        log = os.path.join(LOG_DIR, "lifecycle-upgrade.log")
+        rc = run_logged(odoo_cmd(db, "-u", MODULE, "--stop-after-init",
+                                 "--http-port=%d" % args.port), log, odoo_env())
+        problems += parse_odoo_log(log)[2]
+        after = table_fingerprint(db)
+        if rc:
+            problems.append("upgrade exited %d" % rc)
+        if before != after:
+            problems.append("upgrade changed the data:\nbefore %s\nafter  %s"
+                            % (before, after))
+        if any(line.split("|")[1] == "0" for line in before.splitlines()):
+            problems.append("upgrade check: a table was empty: %s" % before)
+        summary.add(0 if problems else 1, 1 if problems else 0, problems)
+        print("lifecycle: -u %s kept %s" % (MODULE, before.replace("\n", "; ")))
+
+        log = os.path.join(LOG_DIR, "lifecycle-uninstall.log")
+        rc = odoo_shell(db, "env['ir.module.module'].search([('name', '=', '%s')])"
+                        ".button_immediate_uninstall()\nenv.cr.commit()\n" % MODULE, log)
+        rc2 = run_logged(odoo_cmd(db, "--stop-after-init", "--http-port=%d" % args.port),
+                         log + ".reload", odoo_env())
+        problems = parse_odoo_log(log)[2] + parse_odoo_log(log + ".reload")[2]
+        state = module_state(db)
+        if rc or rc2 or state != "uninstalled":
+            problems.append("uninstall: exit %s/%s, state %s" % (rc, rc2, state))
+        summary.add(0 if problems else 1, 1 if problems else 0, problems)
+        print("lifecycle: uninstall left %s %s, %d problems" % (MODULE, state, len(problems)))
+    finally:
+        if not args.keep_db:
+            dropdb(db)
+
+
 def finish(summary):
     for problem in summary.problems:
         print("problem: %s" % problem)
@@ -230,6 +304,7 @@ def cmd_test(args):
         run_odoo_tests(summary, db, args, MODULE, MODULE, "r2_crm-tests")
         run_pytest(summary, ["e2e"], "browser", {
             "R2CRM_E2E_DB": db, "R2CRM_E2E_PORT": str(args.port + 1)})
+        check_lifecycle(summary, template, args)
     finally:
         if not args.keep_db:
             dropdb(db)

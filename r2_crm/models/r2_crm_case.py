@@ -164,6 +164,14 @@ class R2CrmCase(models.Model):
         self._check_state_change(vals)
         return super(R2CrmCase, self).write(self._suggest_probability(vals))
 
+    def unlink(self):
+        for case in self:
+            if case.contact_ids or case.invoice_ids:
+                raise UserError(_(
+                    "%(case)s has linked contacts or invoices and cannot be deleted.")
+                    % {"case": case.name})
+        return super(R2CrmCase, self).unlink()
+
     def _check_state_change(self, vals, default=None):
         if "state" in vals and vals["state"] != default \
                 and not self.env.context.get(STATE_CHANGE):
@@ -300,6 +308,8 @@ class R2CrmCaseLine(models.Model):
     price_subtotal = fields.Monetary(
         string="Subtotal", compute="_compute_price_subtotal", store=True)
     currency_id = fields.Many2one(related="case_id.currency_id", readonly=True)
+    company_id = fields.Many2one(
+        related="case_id.company_id", store=True, readonly=True, index=True)
 
     @api.depends("quantity", "price_unit")
     def _compute_price_subtotal(self):

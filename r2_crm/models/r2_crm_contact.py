@@ -82,16 +82,28 @@ class R2CrmContact(models.Model):
 
     @api.model
     def create(self, vals):
+        if vals.get("result_id") and vals.get("case_id"):
+            self._lock_cases([vals["case_id"]])
         contact = super(R2CrmContact, self).create(vals)
         contact._sync_task_activity()
         return contact
 
     def write(self, vals):
+        if vals.get("result_id"):
+            self._lock_cases(self.mapped("case_id").ids + [vals.get("case_id")])
         res = super(R2CrmContact, self).write(vals)
         if not self.env.context.get(SKIP_ACTIVITY_SYNC) and set(vals) & {
                 "type", "done", "date_deadline", "user_id", "name"}:
             self._sync_task_activity()
         return res
+
+    def unlink(self):
+        closed = self.filtered(lambda contact: contact.case_id.state in ("success", "failure"))
+        if closed:
+            raise UserError(_(
+                "Entries of closed cases are kept as their history and cannot be "
+                "deleted: %(entries)s.") % {"entries": ", ".join(closed.mapped("name"))})
+        return super(R2CrmContact, self).unlink()
 
     # ------------------------------------------------------------------ tasks
     def _sync_task_activity(self):
@@ -151,6 +163,17 @@ class R2CrmContact(models.Model):
             "note": self.name, "case": self.case_id.name,
             "result": self.result_id.code})
 
+    def _lock_cases(self, case_ids):
+        """Serialise results on the same case: lock its row before anything is
+        written. A busy row raises LockNotAvailable at once, which Odoo's request
+        handling retries with a fresh transaction, which then sees the case as
+        the other transaction left it."""
+        case_ids = tuple(set(filter(None, case_ids)))
+        if case_ids:
+            self.env.cr.execute(
+                "SELECT id FROM r2_crm_case WHERE id IN %s FOR UPDATE NOWAIT",
+                (case_ids,), log_exceptions=False)
+
     def _apply_result(self):
         """Apply each entry's result to its case; called by the automated actions.
 
@@ -169,9 +192,7 @@ class R2CrmContact(models.Model):
             action = contact.result_id.action
             case = contact.case_id
             if case:
-                # Serialise concurrent results on the same case.
-                self.env.cr.execute(
-                    "SELECT id FROM r2_crm_case WHERE id = %s FOR UPDATE", (case.id,))
+                self._lock_cases(case.ids)
                 case.invalidate_cache(["state"])
             try:
                 transition = rules.result_transition(

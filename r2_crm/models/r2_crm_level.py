@@ -4,8 +4,10 @@ from odoo.exceptions import ValidationError
 
 class R2CrmLevel(models.Model):
     _name = "r2.crm.level"
+    _inherit = ["r2.crm.in.use.mixin"]
     _description = "Contract level"
     _order = "sequence, id"
+    _r2_crm_used_by = [("r2.crm.case", "level_id")]
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)

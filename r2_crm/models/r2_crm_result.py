@@ -13,8 +13,10 @@ RESULT_ACTIONS = [
 
 class R2CrmResult(models.Model):
     _name = "r2.crm.result"
+    _inherit = ["r2.crm.in.use.mixin"]
     _description = "CRM result"
     _order = "code"
+    _r2_crm_used_by = [("r2.crm.contact", "result_id")]
     _rec_name = "code"
 
     code = fields.Char(required=True)

@@ -4,3 +4,5 @@ from . import test_tasks
 from . import test_sales
 from . import test_campaigns
 from . import test_protocols
+from . import test_security
+from . import test_concurrency
