@@ -26,6 +26,11 @@ test: postgres
 test-odoo-base: postgres
 	$(PY) tools/devtool.py test-odoo-base --port $(TEST_PORT)
 
+## make lint: flake8 and pylint-odoo (OCA checks for 11.0)
+lint: bootstrap
+	$(VENV)/bin/flake8 r2_crm odoocompat tools e2e bench
+	$(VENV)/bin/pylint --rcfile=.pylintrc r2_crm
+
 ## drop the cached template databases (they are rebuilt on the next test run)
 clean-test-dbs: postgres
 	@for db in $$(psql -d postgres -Atqc "select datname from pg_database where datname like 'r2crm_tmpl_%'"); do dropdb $$db; done

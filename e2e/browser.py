@@ -1,4 +1,5 @@
 """Headless Debian Chromium driven by selenium, for r2_crm's browser tests."""
+
 import os
 import tempfile
 import time
@@ -16,11 +17,19 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 def make_driver(width=1400, height=900):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic",
-                 "--window-size=%d,%d" % (width, height),
-                 "--user-data-dir=%s" % tempfile.mkdtemp(prefix="r2crm-chromium-")):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-quic",
+        "--window-size=%d,%d" % (width, height),
+        "--user-data-dir=%s" % tempfile.mkdtemp(prefix="r2crm-chromium-"),
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -28,14 +37,17 @@ def make_driver(width=1400, height=900):
 
 def wait_css(driver, selector, timeout=30):
     return WebDriverWait(driver, timeout).until(
-        EC.visibility_of_element_located((By.CSS_SELECTOR, selector)))
+        EC.visibility_of_element_located((By.CSS_SELECTOR, selector))
+    )
 
 
 def login(driver, base_url, login_name="admin", password="admin"):
     driver.get(base_url + "/web/login")
     wait_css(driver, "input[name=login]").send_keys(login_name)
     driver.find_element(By.CSS_SELECTOR, "input[name=password]").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form.oe_login_form button[type=submit]").click()
+    driver.find_element(
+        By.CSS_SELECTOR, "form.oe_login_form button[type=submit]"
+    ).click()
     wait_css(driver, "#oe_main_menu_navbar")
 
 
@@ -58,8 +70,11 @@ def screenshot(driver, path):
 
 def open_menu(driver, label):
     """Click a menu entry of the current app's left menu by its label."""
-    entry = WebDriverWait(driver, 30).until(EC.element_to_be_clickable((
-        By.XPATH, "//a[@data-menu]/span[normalize-space()='%s']" % label)))
+    entry = WebDriverWait(driver, 30).until(
+        EC.element_to_be_clickable(
+            (By.XPATH, "//a[@data-menu]/span[normalize-space()='%s']" % label)
+        )
+    )
     entry.click()
 
 

@@ -4,6 +4,7 @@ The server is started here, on the database named by R2CRM_E2E_DB (devtool's
 test command passes its throw-away database), unless R2CRM_E2E_URL points at
 one already running (for example `make run`).
 """
+
 import os
 import subprocess
 import sys
@@ -45,9 +46,13 @@ def base_url():
     port = int(os.environ.get("R2CRM_E2E_PORT", "8170"))
     log = open(os.path.join(ROOT, ".test-logs", "e2e-server.log"), "w")
     server = subprocess.Popen(
-        devtool.odoo_cmd(db, "--http-port=%d" % port, "--workers=0",
-                         "--max-cron-threads=0"),
-        env=devtool.odoo_env(), stdout=log, stderr=subprocess.STDOUT)
+        devtool.odoo_cmd(
+            db, "--http-port=%d" % port, "--workers=0", "--max-cron-threads=0"
+        ),
+        env=devtool.odoo_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         url = "http://localhost:%d" % port
         _wait_http(url + "/web/login")

@@ -1,8 +1,14 @@
 """The web client is not blank: log in, open a list view, no console errors."""
+
 from selenium.webdriver.common.by import By
 
-from browser import (assert_no_style_error, login, open_menu, severe_console_errors,
-                     wait_for_view)
+from browser import (
+    assert_no_style_error,
+    login,
+    open_menu,
+    severe_console_errors,
+    wait_for_view,
+)
 
 
 def test_login_lands_on_tasks_and_opens_case_list(driver, base_url):

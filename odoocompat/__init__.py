@@ -5,6 +5,7 @@ Python 3.11 (or a current library) removed or tightened.  ``apply()`` must run
 before ``odoo`` is imported; the launcher (``python -m odoocompat``) does that.
 The r2_crm addon never imports this package.
 """
+
 from . import odoo_patches, stdlib_patches
 from .importhook import after_import
 

@@ -1,4 +1,5 @@
-"""Launcher: ``python -m odoocompat [odoo arguments]`` runs odoo-bin under the patches."""
+"""Launcher: ``python -m odoocompat [odoo arguments]``, odoo-bin under the patches."""
+
 import odoocompat
 
 odoocompat.apply()

@@ -1,4 +1,5 @@
 """Run a callback right after a given module is first imported."""
+
 import importlib.abc
 import importlib.machinery
 import sys

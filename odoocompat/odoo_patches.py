@@ -1,4 +1,5 @@
 """Patches applied to Odoo 11 modules right after they are imported."""
+
 import ast
 import builtins
 import hashlib
@@ -10,26 +11,47 @@ _logger = logging.getLogger(__name__)
 # Opcodes that Python 3.9-3.11 introduced to replace ones Odoo 11 already allows.
 # Grouped like odoo.tools.safe_eval; nothing here grants a new capability.
 NEW_CONST_OPCODES = [
-    "RESUME", "CACHE", "NOP",  # 3.11 function prologue and inline caches
-    "COPY", "SWAP",  # 3.11: replace DUP_TOP*, ROT_*
-    "LIST_EXTEND", "SET_UPDATE", "LIST_TO_TUPLE",  # 3.9: constant list/set literals
+    "RESUME",
+    "CACHE",
+    "NOP",  # 3.11 function prologue and inline caches
+    "COPY",
+    "SWAP",  # 3.11: replace DUP_TOP*, ROT_*
+    "LIST_EXTEND",
+    "SET_UPDATE",
+    "LIST_TO_TUPLE",  # 3.9: constant list/set literals
 ]
 NEW_EXPR_OPCODES = [
     "BINARY_OP",  # 3.11: replaces every BINARY_*/INPLACE_* arithmetic opcode
-    "IS_OP", "CONTAINS_OP",  # 3.9: split out of COMPARE_OP
-    "DICT_MERGE", "DICT_UPDATE",  # 3.9: replace BUILD_MAP_UNPACK*
+    "IS_OP",
+    "CONTAINS_OP",  # 3.9: split out of COMPARE_OP
+    "DICT_MERGE",
+    "DICT_UPDATE",  # 3.9: replace BUILD_MAP_UNPACK*
 ]
 NEW_SAFE_OPCODES = [
-    "PUSH_NULL", "PRECALL", "CALL", "KW_NAMES",  # 3.11: replace CALL_FUNCTION*/CALL_METHOD
-    "POP_JUMP_FORWARD_IF_FALSE", "POP_JUMP_FORWARD_IF_TRUE",  # 3.11 jumps
-    "POP_JUMP_BACKWARD_IF_FALSE", "POP_JUMP_BACKWARD_IF_TRUE",
-    "POP_JUMP_FORWARD_IF_NONE", "POP_JUMP_FORWARD_IF_NOT_NONE",
-    "POP_JUMP_BACKWARD_IF_NONE", "POP_JUMP_BACKWARD_IF_NOT_NONE",
-    "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT",  # 3.11: replace JUMP_ABSOLUTE
+    "PUSH_NULL",
+    "PRECALL",
+    "CALL",
+    "KW_NAMES",  # 3.11: replace CALL_FUNCTION*/CALL_METHOD
+    "POP_JUMP_FORWARD_IF_FALSE",
+    "POP_JUMP_FORWARD_IF_TRUE",  # 3.11 jumps
+    "POP_JUMP_BACKWARD_IF_FALSE",
+    "POP_JUMP_BACKWARD_IF_TRUE",
+    "POP_JUMP_FORWARD_IF_NONE",
+    "POP_JUMP_FORWARD_IF_NOT_NONE",
+    "POP_JUMP_BACKWARD_IF_NONE",
+    "POP_JUMP_BACKWARD_IF_NOT_NONE",
+    "JUMP_BACKWARD",
+    "JUMP_BACKWARD_NO_INTERRUPT",  # 3.11: replace JUMP_ABSOLUTE
     "RETURN_GENERATOR",  # 3.11: generator expressions start with it
-    "PUSH_EXC_INFO", "CHECK_EXC_MATCH", "RERAISE",  # 3.9/3.11 try/except
-    "MAKE_CELL", "COPY_FREE_VARS", "LOAD_CLOSURE", "LOAD_DEREF",  # 3.11 closures
-    "FORMAT_VALUE", "BUILD_STRING",  # f-strings, allowed in Odoo 12+
+    "PUSH_EXC_INFO",
+    "CHECK_EXC_MATCH",
+    "RERAISE",  # 3.9/3.11 try/except
+    "MAKE_CELL",
+    "COPY_FREE_VARS",
+    "LOAD_CLOSURE",
+    "LOAD_DEREF",  # 3.11 closures
+    "FORMAT_VALUE",
+    "BUILD_STRING",  # f-strings, allowed in Odoo 12+
 ]
 
 
@@ -113,5 +135,6 @@ def concat_xml(file_list):
 
 
 def patch_concat_xml(web_main):
-    # Element.getchildren() is gone since 3.9: /web/webclient/qweb gave 500, blank client.
+    # Element.getchildren() is gone since 3.9: /web/webclient/qweb gave 500,
+    # so the web client stayed blank.
     web_main.concat_xml = concat_xml

@@ -1,4 +1,5 @@
 """Standard library and PyYAML names that Odoo 11 uses and Python 3.11 lost."""
+
 import base64
 import collections
 import collections.abc

@@ -29,6 +29,5 @@
     "demo": ["demo/r2_crm_demo.xml"],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
-    "installable": True,
     "application": True,
 }

@@ -5,8 +5,11 @@ def post_init_hook(cr, registry):
     """Turn "My tasks today" on as home action for CRM users without one."""
     env = api.Environment(cr, SUPERUSER_ID, {})
     group = env.ref("r2_crm.r2_crm_group_user_department")
-    users = env["res.users"].with_context(active_test=False).search(
-        [("groups_id", "in", group.ids), ("action_id", "=", False)])
+    users = (
+        env["res.users"]
+        .with_context(active_test=False)
+        .search([("groups_id", "in", group.ids), ("action_id", "=", False)])
+    )
     users.write({"r2_crm_tasks_at_start": True})
 
 
@@ -19,16 +22,22 @@ def uninstall_hook(cr, registry):
     the module's records (results S1/S2, the home action, ...)."""
     cr.execute("""
         UPDATE res_users SET action_id = NULL
-         WHERE action_id IN (SELECT res_id FROM ir_model_data
-                              WHERE module = 'r2_crm' AND model = 'ir.actions.act_window')
+         WHERE action_id IN (
+               SELECT res_id FROM ir_model_data
+                WHERE module = 'r2_crm' AND model = 'ir.actions.act_window')
     """)
-    cr.execute("UPDATE account_invoice SET r2_crm_case_id = NULL, r2_crm_campaign_id = NULL")
+    cr.execute("""
+        UPDATE account_invoice SET r2_crm_case_id = NULL, r2_crm_campaign_id = NULL
+    """)
     cr.execute("""
         DELETE FROM mail_activity
          WHERE res_model IN ('r2.crm.contact', 'r2.crm.case', 'r2.crm.campaign')
     """)
     # DELETE, not TRUNCATE ... CASCADE: that would empty account_invoice too.
-    for table in ("r2_crm_case_fiasco_wizard", "r2_crm_campaign_period_wizard",
-                  "r2_crm_contact", "r2_crm_case_line", "r2_crm_case",
-                  "r2_crm_campaign_cost", "r2_crm_campaign"):
-        cr.execute("DELETE FROM %s" % table)
+    cr.execute("DELETE FROM r2_crm_case_fiasco_wizard")
+    cr.execute("DELETE FROM r2_crm_campaign_period_wizard")
+    cr.execute("DELETE FROM r2_crm_contact")
+    cr.execute("DELETE FROM r2_crm_case_line")
+    cr.execute("DELETE FROM r2_crm_case")
+    cr.execute("DELETE FROM r2_crm_campaign_cost")
+    cr.execute("DELETE FROM r2_crm_campaign")

@@ -3,6 +3,7 @@
 The models call these functions; ``tests/test_rules.py`` tests them directly.
 Dates are ``datetime.date`` objects here: the models convert Odoo's strings.
 """
+
 from collections import namedtuple
 
 # Result actions (r2.crm.result.action)
@@ -78,8 +79,9 @@ def weighted_value(amount, probability):
     return (amount or 0.0) * (probability or 0.0) / 100.0
 
 
-def campaign_figures(manual_cost, bill_cost, revenue, state_counts,
-                     success_days_sum, failure_days_sum):
+def campaign_figures(
+    manual_cost, bill_cost, revenue, state_counts, success_days_sum, failure_days_sum
+):
     """The Statistics tab of a campaign, from its aggregated raw numbers.
 
     ``state_counts`` maps a case state to its number of cases;
@@ -113,5 +115,8 @@ def protocol_timing(date_open, date_closed, deadline):
     if not deadline:
         return {"days_taken": days_taken, "days_allowed": None, "days_late": 0}
     days_allowed = (deadline - date_open).days
-    return {"days_taken": days_taken, "days_allowed": days_allowed,
-            "days_late": max(0, days_taken - days_allowed)}
+    return {
+        "days_taken": days_taken,
+        "days_allowed": days_allowed,
+        "days_late": max(0, days_taken - days_allowed),
+    }

@@ -4,6 +4,7 @@
 Used by the Makefile; run ``tools/devtool.py --help`` for the commands.
 Odoo runs as ``python -m odoocompat`` so the Python 3.11 patches load first.
 """
+
 import argparse
 import ast
 import hashlib
@@ -31,16 +32,26 @@ def odoo_env():
 
 
 def odoo_cmd(db, *args, command=None):
-    return [sys.executable, "-m", "odoocompat"] + ([command] if command else []) + [
-        "--addons-path=%s,%s" % (ODOO_ADDONS, ROOT),
-        "-d", db, "--db-filter=^%s$" % re.escape(db),
-    ] + list(args)
+    return (
+        [sys.executable, "-m", "odoocompat"]
+        + ([command] if command else [])
+        + [
+            "--addons-path=%s,%s" % (ODOO_ADDONS, ROOT),
+            "-d",
+            db,
+            "--db-filter=^%s$" % re.escape(db),
+        ]
+        + list(args)
+    )
 
 
 def psql_value(sql):
     out = subprocess.run(
-        ["psql", "-d", "postgres", "-Atqc", sql], check=True,
-        stdout=subprocess.PIPE, universal_newlines=True).stdout
+        ["psql", "-d", "postgres", "-Atqc", sql],
+        check=True,
+        stdout=subprocess.PIPE,
+        universal_newlines=True,
+    ).stdout
     return out.strip()
 
 
@@ -52,9 +63,17 @@ def module_state(db):
     if not db_exists(db):
         return None
     out = subprocess.run(
-        ["psql", "-d", db, "-Atqc",
-         "SELECT state FROM ir_module_module WHERE name = '%s'" % MODULE],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True)
+        [
+            "psql",
+            "-d",
+            db,
+            "-Atqc",
+            "SELECT state FROM ir_module_module WHERE name = '%s'" % MODULE,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        universal_newlines=True,
+    )
     return out.stdout.strip() or None
 
 
@@ -70,13 +89,27 @@ def cmd_run(args):
     if not db_exists(args.db):
         # Dependencies first, so account's chart of accounts is in place
         # before r2_crm's demo data invoices its won contracts.
-        print("run: creating database %s with %s" % (args.db, ", ".join(manifest_depends())))
-        subprocess.run(odoo_cmd(args.db, "-i", ",".join(manifest_depends()),
-                                "--stop-after-init", "--http-port=%d" % args.port),
-                       env=odoo_env(), check=True)
+        print(
+            "run: creating database %s with %s"
+            % (args.db, ", ".join(manifest_depends()))
+        )
+        subprocess.run(
+            odoo_cmd(
+                args.db,
+                "-i",
+                ",".join(manifest_depends()),
+                "--stop-after-init",
+                "--http-port=%d" % args.port,
+            ),
+            env=odoo_env(),
+            check=True,
+        )
     extra = ["-u", MODULE] if state == "installed" else ["-i", MODULE]
     cmd = odoo_cmd(args.db, "--http-port=%d" % args.port, *extra)
-    print("run: %s %s on http://localhost:%d (admin/admin)" % (extra[0], MODULE, args.port))
+    print(
+        "run: %s %s on http://localhost:%d (admin/admin)"
+        % (extra[0], MODULE, args.port)
+    )
     os.execve(cmd[0], cmd, odoo_env())
 
 
@@ -94,7 +127,9 @@ class Summary:
 
 
 RAN_RE = re.compile(r" (?:INFO|ERROR) \S+ (\S+): Ran (\d+) tests? in ")
-MODULE_FAIL_RE = re.compile(r"odoo\.modules\.module: Module (\S+): (\d+) failures, (\d+) errors")
+MODULE_FAIL_RE = re.compile(
+    r"odoo\.modules\.module: Module (\S+): (\d+) failures, (\d+) errors"
+)
 SKIPPED_RE = re.compile(r"\.tests\.\S+: .*\(.*skipped=(\d+)")
 LOG_ERROR_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) \S+ (\S+): (.*)$")
 
@@ -133,7 +168,8 @@ def parse_odoo_log(path, expect_module=None):
                 continue
             problems.append(line)
     if expect_module and not any(
-            name.startswith("odoo.addons.%s." % expect_module) for name in ran_modules):
+        name.startswith("odoo.addons.%s." % expect_module) for name in ran_modules
+    ):
         problems.append("no test of %s ran" % expect_module)
     passed = total - failed - skipped
     return passed, failed + len(problems), problems
@@ -142,12 +178,21 @@ def parse_odoo_log(path, expect_module=None):
 def run_logged(cmd, log_path, env):
     os.makedirs(LOG_DIR, exist_ok=True)
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, universal_newlines=True)
+        proc = subprocess.Popen(
+            cmd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            universal_newlines=True,
+        )
         for line in proc.stdout:
             log.write(line)
-            if " ERROR " in line or " CRITICAL " in line or ": Ran " in line \
-                    or " running tests." in line:
+            if (
+                " ERROR " in line
+                or " CRITICAL " in line
+                or ": Ran " in line
+                or " running tests." in line
+            ):
                 sys.stdout.write(line)
         return proc.wait()
 
@@ -164,33 +209,62 @@ def ensure_template(args):
     template = "r2crm_tmpl_%s" % key
     if db_exists(template):
         return template
-    print("test: building template database %s with %s" % (template, ", ".join(depends)))
+    print(
+        "test: building template database %s with %s" % (template, ", ".join(depends))
+    )
     building = template + "_building"
     dropdb(building)
     log = os.path.join(LOG_DIR, "template.log")
-    rc = run_logged(odoo_cmd(building, "-i", ",".join(depends), "--stop-after-init",
-                             "--http-port=%d" % args.port), log, odoo_env())
+    rc = run_logged(
+        odoo_cmd(
+            building,
+            "-i",
+            ",".join(depends),
+            "--stop-after-init",
+            "--http-port=%d" % args.port,
+        ),
+        log,
+        odoo_env(),
+    )
     _passed, failed, problems = parse_odoo_log(log)
     if rc or failed:
         print("\n".join(problems))
         sys.exit("test: building the template database failed, see %s" % log)
-    subprocess.run(["psql", "-d", "postgres", "-qc",
-                    'ALTER DATABASE "%s" RENAME TO "%s"' % (building, template)], check=True)
+    subprocess.run(
+        [
+            "psql",
+            "-d",
+            "postgres",
+            "-qc",
+            'ALTER DATABASE "%s" RENAME TO "%s"' % (building, template),
+        ],
+        check=True,
+    )
     return template
 
 
 def run_pytest(summary, paths, name, env=None):
     os.makedirs(LOG_DIR, exist_ok=True)
     junit = os.path.join(LOG_DIR, "%s.xml" % name)
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-           "--junitxml", junit] + paths
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--junitxml",
+        junit,
+    ] + paths
     rc = subprocess.run(cmd, cwd=ROOT, env=dict(odoo_env(), **(env or {}))).returncode
     if not os.path.exists(junit):
         summary.add(0, 1, ["pytest %s did not run (exit %d)" % (name, rc)])
         return
     suite = ET.parse(junit).getroot()
     suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
-    tests, fails = int(suite.get("tests")), int(suite.get("failures")) + int(suite.get("errors"))
+    tests, fails = int(suite.get("tests")), int(suite.get("failures")) + int(
+        suite.get("errors")
+    )
     skipped = int(suite.get("skipped", 0))
     problems = [] if tests else ["pytest %s collected no test" % name]
     if rc not in (0, 1):
@@ -200,9 +274,19 @@ def run_pytest(summary, paths, name, env=None):
 
 def run_odoo_tests(summary, db, args, install, expect_module, label):
     log = os.path.join(LOG_DIR, "%s.log" % label)
-    rc = run_logged(odoo_cmd(db, "-i", install, "--test-enable", "--stop-after-init",
-                             "--log-level=test", "--http-port=%d" % args.port),
-                    log, odoo_env())
+    rc = run_logged(
+        odoo_cmd(
+            db,
+            "-i",
+            install,
+            "--test-enable",
+            "--stop-after-init",
+            "--log-level=test",
+            "--http-port=%d" % args.port,
+        ),
+        log,
+        odoo_env(),
+    )
     passed, failed, problems = parse_odoo_log(log, expect_module)
     if rc:
         problems.append("odoo exited %d" % rc)
@@ -211,26 +295,44 @@ def run_odoo_tests(summary, db, args, install, expect_module, label):
     print("%s: %d passed, %d failed (log: %s)" % (label, passed, failed, log))
 
 
-R2_TABLES = ("r2_crm_contact", "r2_crm_case", "r2_crm_case_line", "r2_crm_result",
-             "r2_crm_level", "r2_crm_failure_reason", "r2_crm_campaign",
-             "r2_crm_campaign_cost")
+R2_TABLES = (
+    "r2_crm_contact",
+    "r2_crm_case",
+    "r2_crm_case_line",
+    "r2_crm_result",
+    "r2_crm_level",
+    "r2_crm_failure_reason",
+    "r2_crm_campaign",
+    "r2_crm_campaign_cost",
+)
 
 
 def table_fingerprint(db):
     """Row count and a checksum of ids and names of every r2_crm table."""
     query = " UNION ALL ".join(
         "SELECT '%s', count(*), coalesce(sum(hashtext(id::text || name)), 0) FROM %s"
-        % (table, table) for table in R2_TABLES)
-    out = subprocess.run(["psql", "-d", db, "-Atqc", query], check=True,
-                         stdout=subprocess.PIPE, universal_newlines=True).stdout
+        % (table, table)
+        for table in R2_TABLES
+    )
+    out = subprocess.run(
+        ["psql", "-d", db, "-Atqc", query],
+        check=True,
+        stdout=subprocess.PIPE,
+        universal_newlines=True,
+    ).stdout
     return out.strip()
 
 
 def odoo_shell(db, script, log):
     with open(log, "w") as out:
-        return subprocess.run(odoo_cmd(db, "--no-http", command="shell"), input=script,
-                              env=odoo_env(), stdout=out, stderr=subprocess.STDOUT,
-                              universal_newlines=True).returncode
+        return subprocess.run(
+            odoo_cmd(db, "--no-http", command="shell"),
+            input=script,
+            env=odoo_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            universal_newlines=True,
+        ).returncode
 
 
 def check_lifecycle(summary, template, args):
@@ -245,42 +347,71 @@ def check_lifecycle(summary, template, args):
         problems = []
         # A new module gets demo data when any dependency has it: clear the flags
         # so r2_crm installs as in production, without demo data.
-        subprocess.run(["psql", "-d", db, "-qc", "UPDATE ir_module_module SET demo = false"],
-                       check=True)
-        rc = run_logged(odoo_cmd(db, "-i", MODULE, "--without-demo=all",
-                                 "--stop-after-init", "--http-port=%d" % args.port),
-                        os.path.join(LOG_DIR, "lifecycle-install.log"), odoo_env())
+        subprocess.run(
+            ["psql", "-d", db, "-qc", "UPDATE ir_module_module SET demo = false"],
+            check=True,
+        )
+        rc = run_logged(
+            odoo_cmd(
+                db,
+                "-i",
+                MODULE,
+                "--without-demo=all",
+                "--stop-after-init",
+                "--http-port=%d" % args.port,
+            ),
+            os.path.join(LOG_DIR, "lifecycle-install.log"),
+            odoo_env(),
+        )
         with open(os.path.join(ROOT, "tools", "lifecycle_data.py")) as fp:
-            rc = rc or odoo_shell(db, fp.read(), os.path.join(LOG_DIR, "lifecycle-data.log"))
+            rc = rc or odoo_shell(
+                db, fp.read(), os.path.join(LOG_DIR, "lifecycle-data.log")
+            )
         if rc:
             problems.append("lifecycle: install or data script failed, see .test-logs/")
         before = table_fingerprint(db)
         log = os.path.join(LOG_DIR, "lifecycle-upgrade.log")
-        rc = run_logged(odoo_cmd(db, "-u", MODULE, "--stop-after-init",
-                                 "--http-port=%d" % args.port), log, odoo_env())
+        rc = run_logged(
+            odoo_cmd(
+                db, "-u", MODULE, "--stop-after-init", "--http-port=%d" % args.port
+            ),
+            log,
+            odoo_env(),
+        )
         problems += parse_odoo_log(log)[2]
         after = table_fingerprint(db)
         if rc:
             problems.append("upgrade exited %d" % rc)
         if before != after:
-            problems.append("upgrade changed the data:\nbefore %s\nafter  %s"
-                            % (before, after))
+            problems.append(
+                "upgrade changed the data:\nbefore %s\nafter  %s" % (before, after)
+            )
         if any(line.split("|")[1] == "0" for line in before.splitlines()):
             problems.append("upgrade check: a table was empty: %s" % before)
         summary.add(0 if problems else 1, 1 if problems else 0, problems)
         print("lifecycle: -u %s kept %s" % (MODULE, before.replace("\n", "; ")))
 
         log = os.path.join(LOG_DIR, "lifecycle-uninstall.log")
-        rc = odoo_shell(db, "env['ir.module.module'].search([('name', '=', '%s')])"
-                        ".button_immediate_uninstall()\nenv.cr.commit()\n" % MODULE, log)
-        rc2 = run_logged(odoo_cmd(db, "--stop-after-init", "--http-port=%d" % args.port),
-                         log + ".reload", odoo_env())
+        rc = odoo_shell(
+            db,
+            "env['ir.module.module'].search([('name', '=', '%s')])"
+            ".button_immediate_uninstall()\nenv.cr.commit()\n" % MODULE,
+            log,
+        )
+        rc2 = run_logged(
+            odoo_cmd(db, "--stop-after-init", "--http-port=%d" % args.port),
+            log + ".reload",
+            odoo_env(),
+        )
         problems = parse_odoo_log(log)[2] + parse_odoo_log(log + ".reload")[2]
         state = module_state(db)
         if rc or rc2 or state != "uninstalled":
             problems.append("uninstall: exit %s/%s, state %s" % (rc, rc2, state))
         summary.add(0 if problems else 1, 1 if problems else 0, problems)
-        print("lifecycle: uninstall left %s %s, %d problems" % (MODULE, state, len(problems)))
+        print(
+            "lifecycle: uninstall left %s %s, %d problems"
+            % (MODULE, state, len(problems))
+        )
     finally:
         if not args.keep_db:
             dropdb(db)
@@ -302,8 +433,12 @@ def cmd_test(args):
     subprocess.run(["createdb", "-T", template, db], check=True)
     try:
         run_odoo_tests(summary, db, args, MODULE, MODULE, "r2_crm-tests")
-        run_pytest(summary, ["e2e"], "browser", {
-            "R2CRM_E2E_DB": db, "R2CRM_E2E_PORT": str(args.port + 1)})
+        run_pytest(
+            summary,
+            ["e2e"],
+            "browser",
+            {"R2CRM_E2E_DB": db, "R2CRM_E2E_PORT": str(args.port + 1)},
+        )
         check_lifecycle(summary, template, args)
     finally:
         if not args.keep_db:
@@ -329,11 +464,15 @@ def main():
     run.add_argument("--db", default="r2crm")
     run.add_argument("--port", type=int, default=8069)
     run.set_defaults(func=cmd_run)
-    test = sub.add_parser("test", help="compat pytest + r2_crm tests on a fresh database")
+    test = sub.add_parser(
+        "test", help="compat pytest + r2_crm tests on a fresh database"
+    )
     test.add_argument("--port", type=int, default=8169)
     test.add_argument("--keep-db", action="store_true")
     test.set_defaults(func=cmd_test)
-    base = sub.add_parser("test-odoo-base", help="Odoo's own base tests under the compat layer")
+    base = sub.add_parser(
+        "test-odoo-base", help="Odoo's own base tests under the compat layer"
+    )
     base.add_argument("--port", type=int, default=8169)
     base.set_defaults(func=cmd_test_odoo_base)
     args = parser.parse_args()

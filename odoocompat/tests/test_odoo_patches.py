@@ -8,31 +8,41 @@ from odoo.tools.safe_eval import const_eval, expr_eval, safe_eval
 
 
 def test_safe_eval_evaluates_a_domain():
-    domain = safe_eval("[('state', 'in', ['open', 'done']), ('user_id', '=', uid)]",
-                       {"uid": 7})
+    domain = safe_eval(
+        "[('state', 'in', ['open', 'done']), ('user_id', '=', uid)]", {"uid": 7}
+    )
     assert domain == [("state", "in", ["open", "done"]), ("user_id", "=", 7)]
 
 
 def test_safe_eval_calls_and_comprehensions():
-    result = safe_eval("max([x * 2 for x in values if x not in skip], key=lambda v: -v)",
-                       {"values": [1, 2, 3], "skip": {2}})
+    result = safe_eval(
+        "max([x * 2 for x in values if x not in skip], key=lambda v: -v)",
+        {"values": [1, 2, 3], "skip": {2}},
+    )
     assert result == 2
 
 
 def test_safe_eval_exec_mode_as_server_actions_use_it():
     context = {"records": [1, 2, 3]}
-    safe_eval("total = 0\nfor r in records:\n    total += r\n"
-              "try:\n    x = 1 / 0\nexcept Exception:\n    total = -total",
-              context, mode="exec", nocopy=True)
+    safe_eval(
+        "total = 0\nfor r in records:\n    total += r\n"
+        "try:\n    x = 1 / 0\nexcept Exception:\n    total = -total",
+        context,
+        mode="exec",
+        nocopy=True,
+    )
     assert context["total"] == -6
 
 
-@pytest.mark.parametrize("expr", [
-    "__import__('os').system('true')",
-    "().__class__.__bases__[0].__subclasses__()",
-    "open('/etc/passwd').read()",
-    "(lambda: 1).__code__",
-])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "__import__('os').system('true')",
+        "().__class__.__bases__[0].__subclasses__()",
+        "open('/etc/passwd').read()",
+        "(lambda: 1).__code__",
+    ],
+)
 def test_safe_eval_still_refuses_escapes(expr):
     with pytest.raises(Exception) as info:
         safe_eval(expr, {})
@@ -41,7 +51,12 @@ def test_safe_eval_still_refuses_escapes(expr):
 
 def test_const_eval_builds_literals_only():
     assert const_eval("[1, 2, (3, 4), {'foo': 'bar'}, {5}]") == [
-        1, 2, (3, 4), {"foo": "bar"}, {5}]
+        1,
+        2,
+        (3, 4),
+        {"foo": "bar"},
+        {5},
+    ]
     for expr in ("foo", "abs(1)", "[x for x in (1, 2)]"):
         with pytest.raises(ValueError):
             const_eval(expr)
@@ -59,7 +74,8 @@ def test_opcode_sets_were_patched_in_place():
     ir_qweb = importlib.import_module("odoo.addons.base.ir.ir_qweb.ir_qweb")
     assert ir_qweb._SAFE_OPCODES is safe_eval_mod._SAFE_OPCODES
     assert {"CALL", "BINARY_OP", "RESUME"} <= {
-        opname[code] for code in safe_eval_mod._SAFE_OPCODES}
+        opname[code] for code in safe_eval_mod._SAFE_OPCODES
+    }
     assert "IMPORT_NAME" not in {opname[code] for code in safe_eval_mod._SAFE_OPCODES}
 
 
@@ -71,11 +87,14 @@ def test_qweb_renders_if_foreach_esc():
         '<t t-foreach="items" t-as="item">'
         '<li t-if="item != skip" t-att-class="\'odd\' if item_odd else None">'
         '<t t-esc="item"/></li></t></ul>'
-        '<p t-if="not items">empty</p><p t-esc="danger"/></t>')
-    html = QWeb().render(template, {"items": ["a", "b", "c"], "skip": "b",
-                                    "danger": "<script>"}).decode()
-    assert html == ('<ul><li>a</li><li>c</li></ul>'
-                    '<p>&lt;script&gt;</p>')
+        '<p t-if="not items">empty</p><p t-esc="danger"/></t>'
+    )
+    html = (
+        QWeb()
+        .render(template, {"items": ["a", "b", "c"], "skip": "b", "danger": "<script>"})
+        .decode()
+    )
+    assert html == ("<ul><li>a</li><li>c</li></ul>" "<p>&lt;script&gt;</p>")
 
 
 def test_concat_xml_merges_templates(tmp_path):

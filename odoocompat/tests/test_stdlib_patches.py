@@ -26,7 +26,8 @@ def test_getargspec_matches_python35_shape():
 
 def test_formatargspec_as_odoo_cache_uses_it():
     assert inspect.formatargspec(*inspect.getargspec(sample)) == (
-        "(a, b, c=3, *rest, **options)")
+        "(a, b, c=3, *rest, **options)"
+    )
     assert inspect.formatargspec(["self"]) == "(self)"
 
 
@@ -42,6 +43,7 @@ def test_yaml_load_without_loader_accepts_custom_tags():
             self.value = value
 
     yaml.add_constructor(
-        "!compat_record", lambda loader, node: Record(loader.construct_mapping(node)))
+        "!compat_record", lambda loader, node: Record(loader.construct_mapping(node))
+    )
     loaded = yaml.load("- !compat_record {model: res.partner}")
     assert loaded[0].value == {"model": "res.partner"}

@@ -10,6 +10,7 @@ class MailActivity(models.Model):
         """Marking a task's activity done marks the task done too."""
         if not self.env.context.get(SKIP_ACTIVITY_SYNC):
             tasks = self.env["r2.crm.contact"].search(
-                [("task_activity_id", "in", self.ids), ("done", "=", False)])
+                [("task_activity_id", "in", self.ids), ("done", "=", False)]
+            )
             tasks.with_context(**{SKIP_ACTIVITY_SYNC: True}).write({"done": True})
         return super(MailActivity, self).action_feedback(feedback=feedback)

@@ -16,20 +16,25 @@ class R2CrmCampaign(models.Model):
 
     name = fields.Char(required=True, track_visibility="onchange")
     date_start = fields.Date(
-        string="Start", default=fields.Date.context_today, track_visibility="onchange")
+        string="Start", default=fields.Date.context_today, track_visibility="onchange"
+    )
     date_end = fields.Date(string="End", track_visibility="onchange")
     user_id = fields.Many2one(
-        "res.users", string="Responsible", default=lambda self: self.env.user)
+        "res.users", string="Responsible", default=lambda self: self.env.user
+    )
     description = fields.Text()
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.user.company_id)
+        "res.company", required=True, default=lambda self: self.env.user.company_id
+    )
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     case_ids = fields.One2many("r2.crm.case", "campaign_id", string="Contracts")
     cost_line_ids = fields.One2many(
-        "r2.crm.campaign.cost", "campaign_id", string="Costs", copy=False)
+        "r2.crm.campaign.cost", "campaign_id", string="Costs", copy=False
+    )
     bill_ids = fields.One2many(
-        "account.invoice", "r2_crm_campaign_id", string="Vendor bills", readonly=True)
+        "account.invoice", "r2_crm_campaign_id", string="Vendor bills", readonly=True
+    )
 
     # Statistics (Statystyka): computed for all campaigns at once, in SQL.
     cost_total = fields.Monetary(string="Cost", compute="_compute_statistics")
@@ -41,29 +46,39 @@ class R2CrmCampaign(models.Model):
     case_count_failure = fields.Integer(string="Fiasco", compute="_compute_statistics")
     win_rate = fields.Float(string="Win rate (%)", compute="_compute_statistics")
     success_avg_days = fields.Float(
-        string="Average duration of success (days)", compute="_compute_statistics")
+        string="Average duration of success (days)", compute="_compute_statistics"
+    )
     failure_avg_days = fields.Float(
-        string="Average duration of fiasco (days)", compute="_compute_statistics")
+        string="Average duration of fiasco (days)", compute="_compute_statistics"
+    )
     revenue_date_from = fields.Date(
-        string="Revenue from", compute="_compute_revenue_period")
+        string="Revenue from", compute="_compute_revenue_period"
+    )
     revenue_date_to = fields.Date(
-        string="Revenue until", compute="_compute_revenue_period")
+        string="Revenue until", compute="_compute_revenue_period"
+    )
     bill_count = fields.Integer(compute="_compute_statistics")
     invoice_count = fields.Integer(compute="_compute_statistics")
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for campaign in self:
-            if campaign.date_start and campaign.date_end \
-                    and campaign.date_end < campaign.date_start:
-                raise ValidationError(_(
-                    "Campaign %(campaign)s cannot end before it starts.")
-                    % {"campaign": campaign.name})
+            if (
+                campaign.date_start
+                and campaign.date_end
+                and campaign.date_end < campaign.date_start
+            ):
+                raise ValidationError(
+                    _("Campaign %(campaign)s cannot end before it starts.")
+                    % {"campaign": campaign.name}
+                )
 
     def _revenue_period(self):
         context = self.env.context
-        return context.get("revenue_date_from") or False, \
-            context.get("revenue_date_to") or False
+        return (
+            context.get("revenue_date_from") or False,
+            context.get("revenue_date_to") or False,
+        )
 
     def _compute_revenue_period(self):
         date_from, date_to = self._revenue_period()
@@ -78,14 +93,20 @@ class R2CrmCampaign(models.Model):
 
     def _compute_statistics(self):
         ids = tuple(self.ids) or (0,)
-        manual = self._sql_per_campaign("""
+        manual = self._sql_per_campaign(
+            """
             SELECT campaign_id, SUM(amount) FROM r2_crm_campaign_cost
-             WHERE campaign_id IN %s GROUP BY campaign_id""", (ids,))
-        bills = self._sql_per_campaign("""
+             WHERE campaign_id IN %s GROUP BY campaign_id""",
+            (ids,),
+        )
+        bills = self._sql_per_campaign(
+            """
             SELECT r2_crm_campaign_id, SUM(amount_untaxed_signed), COUNT(*)
               FROM account_invoice
              WHERE r2_crm_campaign_id IN %s AND type IN %s AND state IN %s
-             GROUP BY r2_crm_campaign_id""", (ids, COST_TYPES, POSTED_STATES))
+             GROUP BY r2_crm_campaign_id""",
+            (ids, COST_TYPES, POSTED_STATES),
+        )
         date_from, date_to = self._revenue_period()
         where, params = "", [ids, REVENUE_TYPES, POSTED_STATES]
         if date_from:
@@ -94,16 +115,23 @@ class R2CrmCampaign(models.Model):
         if date_to:
             where += " AND i.date_invoice <= %s"
             params.append(date_to)
-        revenue = self._sql_per_campaign("""
+        revenue = self._sql_per_campaign(
+            """
             SELECT c.campaign_id, SUM(i.amount_untaxed_signed), COUNT(*)
               FROM account_invoice i JOIN r2_crm_case c ON c.id = i.r2_crm_case_id
-             WHERE c.campaign_id IN %s AND i.type IN %s AND i.state IN %s""" + where
-            + " GROUP BY c.campaign_id", params)
-        self.env.cr.execute("""
+             WHERE c.campaign_id IN %s AND i.type IN %s AND i.state IN %s"""
+            + where
+            + " GROUP BY c.campaign_id",
+            params,
+        )
+        self.env.cr.execute(
+            """
             SELECT campaign_id, state, COUNT(*),
                    COALESCE(SUM(date_closed - date_open), 0)
               FROM r2_crm_case WHERE campaign_id IN %s
-             GROUP BY campaign_id, state""", (ids,))
+             GROUP BY campaign_id, state""",
+            (ids,),
+        )
         cases = {}
         for campaign_id, state, count, days in self.env.cr.fetchall():
             cases.setdefault(campaign_id, {})[state] = (count, days)
@@ -115,7 +143,8 @@ class R2CrmCampaign(models.Model):
                 revenue.get(campaign.id, (0.0, 0))[0],
                 {state: values[0] for state, values in per_state.items()},
                 float(per_state.get(rules.SUCCESS, (0, 0))[1]),
-                float(per_state.get(rules.FAILURE, (0, 0))[1]))
+                float(per_state.get(rules.FAILURE, (0, 0))[1]),
+            )
             for name, value in figures.items():
                 campaign[name] = value if value is not None else False
             campaign.bill_count = bills.get(campaign.id, (0.0, 0))[1]
@@ -143,8 +172,10 @@ class R2CrmCampaign(models.Model):
     def action_view_invoices(self):
         self.ensure_one()
         action = self.env.ref("account.action_invoice_tree1").read()[0]
-        action["domain"] = [("r2_crm_case_id.campaign_id", "=", self.id),
-                            ("type", "in", list(REVENUE_TYPES))]
+        action["domain"] = [
+            ("r2_crm_case_id.campaign_id", "=", self.id),
+            ("type", "in", list(REVENUE_TYPES)),
+        ]
         action["context"] = {"create": False}
         return action
 
@@ -152,8 +183,11 @@ class R2CrmCampaign(models.Model):
         self.ensure_one()
         action = self.env.ref("account.action_invoice_tree2").read()[0]
         action["domain"] = [("r2_crm_campaign_id", "=", self.id)]
-        action["context"] = {"default_r2_crm_campaign_id": self.id,
-                             "type": "in_invoice", "default_type": "in_invoice"}
+        action["context"] = {
+            "default_r2_crm_campaign_id": self.id,
+            "type": "in_invoice",
+            "default_type": "in_invoice",
+        }
         return action
 
     def action_statistics_period(self):
@@ -169,10 +203,12 @@ class R2CrmCampaignCost(models.Model):
     _order = "date desc, id desc"
 
     campaign_id = fields.Many2one(
-        "r2.crm.campaign", required=True, ondelete="cascade", index=True)
+        "r2.crm.campaign", required=True, ondelete="cascade", index=True
+    )
     name = fields.Char(string="Description", required=True)
     date = fields.Date(default=fields.Date.context_today)
     amount = fields.Monetary(required=True)
     company_id = fields.Many2one(
-        related="campaign_id.company_id", store=True, readonly=True)
+        related="campaign_id.company_id", store=True, readonly=True
+    )
     currency_id = fields.Many2one(related="campaign_id.currency_id", readonly=True)

@@ -21,7 +21,8 @@ class R2CrmCampaignReport(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             CREATE VIEW r2_crm_campaign_report AS (
                 SELECT k.id, k.id AS campaign_id, k.user_id, k.company_id,
                        k.date_start,
@@ -48,4 +49,6 @@ class R2CrmCampaignReport(models.Model):
                          GROUP BY c.campaign_id) rev
                     ON rev.campaign_id = k.id
                  WHERE k.active
-            )""", (COST_TYPES, POSTED_STATES, REVENUE_TYPES, POSTED_STATES))
+            )""",
+            (COST_TYPES, POSTED_STATES, REVENUE_TYPES, POSTED_STATES),
+        )

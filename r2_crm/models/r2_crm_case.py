@@ -25,65 +25,112 @@ class R2CrmCase(models.Model):
         return self.env.user.r2_crm_department or "other"
 
     name = fields.Char(
-        string="Number", required=True, copy=False, readonly=True, default="/",
-        index=True)
+        string="Number",
+        required=True,
+        copy=False,
+        readonly=True,
+        default="/",
+        index=True,
+    )
     purpose = fields.Selection(
-        DEPARTMENTS, required=True, default=_default_purpose, index=True)
+        DEPARTMENTS,
+        required=True,
+        index=True,
+        default=lambda self: self._default_purpose(),
+    )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True,
-        track_visibility="onchange")
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        track_visibility="onchange",
+    )
     user_id = fields.Many2one(
-        "res.users", string="Responsible", default=lambda self: self.env.user,
-        index=True, track_visibility="onchange")
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        index=True,
+        track_visibility="onchange",
+    )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.user.company_id)
+        "res.company", required=True, default=lambda self: self.env.user.company_id
+    )
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     date_open = fields.Date(
-        string="Opened on", required=True, default=fields.Date.context_today)
+        string="Opened on", required=True, default=fields.Date.context_today
+    )
     date_deadline = fields.Date(
-        string="Deadline", index=True, track_visibility="onchange")
+        string="Deadline", index=True, track_visibility="onchange"
+    )
     date_closed = fields.Date(string="Closed on", readonly=True, copy=False)
     state = fields.Selection(
-        CASE_STATES, string="Status", required=True, default="open", readonly=True,
-        copy=False, index=True, track_visibility="onchange")
+        CASE_STATES,
+        string="Status",
+        required=True,
+        default="open",
+        readonly=True,
+        copy=False,
+        index=True,
+        track_visibility="onchange",
+    )
     item_description = fields.Text(
-        string="Goods", help="The goods taken in: model, serial number, accessories.")
+        string="Goods", help="The goods taken in: model, serial number, accessories."
+    )
     description = fields.Text(string="Problem")
     contact_ids = fields.One2many("r2.crm.contact", "case_id", string="Entries")
     contact_count = fields.Integer(compute="_compute_contact_count")
     days_left = fields.Integer(
-        string="Wiek", compute="_compute_days_left",
+        string="Wiek",
+        compute="_compute_days_left",
         help="Days left until the deadline (green), or days overdue (red, "
-             "negative). Frozen at the closing date once the case is closed.")
+        "negative). Frozen at the closing date once the case is closed.",
+    )
     # Sales contracts
     level_id = fields.Many2one(
-        "r2.crm.level", string="Level", ondelete="restrict", index=True,
-        track_visibility="onchange")
+        "r2.crm.level", ondelete="restrict", index=True, track_visibility="onchange"
+    )
     probability = fields.Float(
-        string="Probability (%)", track_visibility="onchange",
-        help="Chance of success. Choosing a level suggests it.")
+        string="Probability (%)",
+        track_visibility="onchange",
+        help="Chance of success. Choosing a level suggests it.",
+    )
     line_ids = fields.One2many(
-        "r2.crm.case.line", "case_id", string="Products", copy=True)
+        "r2.crm.case.line", "case_id", string="Products", copy=True
+    )
     amount_total = fields.Monetary(
-        string="Value", compute="_compute_amounts", store=True,
-        track_visibility="onchange")
+        string="Value",
+        compute="_compute_amounts",
+        store=True,
+        track_visibility="onchange",
+    )
     amount_weighted = fields.Monetary(
-        string="Weighted value", compute="_compute_amounts", store=True)
+        string="Weighted value", compute="_compute_amounts", store=True
+    )
     failure_reason_id = fields.Many2one(
-        "r2.crm.failure.reason", string="Fiasco reason", ondelete="restrict",
-        readonly=True, copy=False, track_visibility="onchange")
+        "r2.crm.failure.reason",
+        string="Fiasco reason",
+        ondelete="restrict",
+        readonly=True,
+        copy=False,
+        track_visibility="onchange",
+    )
     failure_note = fields.Text(
-        string="Why the customer gave up", readonly=True, copy=False)
+        string="Why the customer gave up", readonly=True, copy=False
+    )
     invoice_ids = fields.One2many(
-        "account.invoice", "r2_crm_case_id", string="Invoices", readonly=True)
+        "account.invoice", "r2_crm_case_id", string="Invoices", readonly=True
+    )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     campaign_id = fields.Many2one(
-        "r2.crm.campaign", string="Campaign", index=True, ondelete="restrict",
-        track_visibility="onchange")
+        "r2.crm.campaign", index=True, ondelete="restrict", track_visibility="onchange"
+    )
 
     _sql_constraints = [
-        ("name_company_uniq", "unique(name, company_id)",
-         "Case numbers must be unique per company."),
+        (
+            "name_company_uniq",
+            "unique(name, company_id)",
+            "Case numbers must be unique per company.",
+        ),
     ]
 
     def _r2_crm_today(self):
@@ -95,15 +142,20 @@ class R2CrmCase(models.Model):
         today = self._r2_crm_today()
         for case in self:
             days = rules.days_left(
-                fields.Date.from_string(case.date_deadline), today, case.state,
-                fields.Date.from_string(case.date_closed))
+                fields.Date.from_string(case.date_deadline),
+                today,
+                case.state,
+                fields.Date.from_string(case.date_closed),
+            )
             case.days_left = days or 0
 
     def _compute_contact_count(self):
         counts = dict(
             (row["case_id"][0], row["case_id_count"])
             for row in self.env["r2.crm.contact"].read_group(
-                [("case_id", "in", self.ids)], ["case_id"], ["case_id"]))
+                [("case_id", "in", self.ids)], ["case_id"], ["case_id"]
+            )
+        )
         for case in self:
             case.contact_count = counts.get(case.id, 0)
 
@@ -112,14 +164,18 @@ class R2CrmCase(models.Model):
         for case in self:
             case.amount_total = sum(case.line_ids.mapped("price_subtotal"))
             case.amount_weighted = rules.weighted_value(
-                case.amount_total, case.probability)
+                case.amount_total, case.probability
+            )
 
     def _compute_invoice_count(self):
         counts = dict(
             (row["r2_crm_case_id"][0], row["r2_crm_case_id_count"])
             for row in self.env["account.invoice"].read_group(
-                [("r2_crm_case_id", "in", self.ids)], ["r2_crm_case_id"],
-                ["r2_crm_case_id"]))
+                [("r2_crm_case_id", "in", self.ids)],
+                ["r2_crm_case_id"],
+                ["r2_crm_case_id"],
+            )
+        )
         for case in self:
             case.invoice_count = counts.get(case.id, 0)
 
@@ -127,17 +183,19 @@ class R2CrmCase(models.Model):
     def _check_dates(self):
         for case in self:
             if case.date_deadline and case.date_deadline < case.date_open:
-                raise ValidationError(_(
-                    "The deadline of %(case)s cannot be before its opening date.")
-                    % {"case": case.name})
+                raise ValidationError(
+                    _("The deadline of %(case)s cannot be before its opening date.")
+                    % {"case": case.name}
+                )
 
     @api.constrains("probability")
     def _check_probability(self):
         for case in self:
             if not 0 <= case.probability <= 100:
-                raise ValidationError(_(
-                    "The probability of %(case)s must be between 0 and 100.")
-                    % {"case": case.name})
+                raise ValidationError(
+                    _("The probability of %(case)s must be between 0 and 100.")
+                    % {"case": case.name}
+                )
 
     @api.onchange("level_id")
     def _onchange_level_id(self):
@@ -147,16 +205,18 @@ class R2CrmCase(models.Model):
     def _suggest_probability(self, vals):
         """A new level suggests its probability unless one is given too."""
         if vals.get("level_id") and "probability" not in vals:
-            vals["probability"] = self.env["r2.crm.level"].browse(
-                vals["level_id"]).probability
+            vals["probability"] = (
+                self.env["r2.crm.level"].browse(vals["level_id"]).probability
+            )
         return vals
 
     @api.model
     def create(self, vals):
         if vals.get("name", "/") == "/":
             purpose = vals.get("purpose") or self._default_purpose()
-            vals["name"] = self.env["ir.sequence"].next_by_code(
-                SEQUENCE_CODES[purpose]) or "/"
+            vals["name"] = (
+                self.env["ir.sequence"].next_by_code(SEQUENCE_CODES[purpose]) or "/"
+            )
         self._check_state_change(vals, default="open")
         return super(R2CrmCase, self).create(self._suggest_probability(vals))
 
@@ -167,17 +227,24 @@ class R2CrmCase(models.Model):
     def unlink(self):
         for case in self:
             if case.contact_ids or case.invoice_ids:
-                raise UserError(_(
-                    "%(case)s has linked contacts or invoices and cannot be deleted.")
-                    % {"case": case.name})
+                raise UserError(
+                    _("%(case)s has linked contacts or invoices and cannot be deleted.")
+                    % {"case": case.name}
+                )
         return super(R2CrmCase, self).unlink()
 
     def _check_state_change(self, vals, default=None):
-        if "state" in vals and vals["state"] != default \
-                and not self.env.context.get(STATE_CHANGE):
-            raise UserError(_(
-                "The status of a contract or case changes only through its "
-                "buttons or a result; it cannot be written directly."))
+        if (
+            "state" in vals
+            and vals["state"] != default
+            and not self.env.context.get(STATE_CHANGE)
+        ):
+            raise UserError(
+                _(
+                    "The status of a contract or case changes only through its "
+                    "buttons or a result; it cannot be written directly."
+                )
+            )
 
     # --------------------------------------------------------------- actions
     def _check_state(self, allowed, message):
@@ -186,14 +253,18 @@ class R2CrmCase(models.Model):
             raise UserError(message % {"cases": ", ".join(wrong.mapped("name"))})
 
     def action_mark_success(self):
-        self._check_state(["open"], _(
-            "Only open contracts can be marked as success. Not open: %(cases)s."))
+        self._check_state(
+            ["open"],
+            _("Only open contracts can be marked as success. Not open: %(cases)s."),
+        )
         self._r2_crm_close("success", fields.Date.context_today(self))
         return True
 
     def action_mark_fiasco(self):
-        self._check_state(["open"], _(
-            "Only open contracts can be marked as fiasco. Not open: %(cases)s."))
+        self._check_state(
+            ["open"],
+            _("Only open contracts can be marked as fiasco. Not open: %(cases)s."),
+        )
         action = self.env.ref("r2_crm.r2_crm_case_fiasco_wizard_action").read()[0]
         action["context"] = {"active_model": self._name, "active_ids": self.ids}
         return action
@@ -201,11 +272,18 @@ class R2CrmCase(models.Model):
     def action_reopen(self):
         if not self.env.user.has_group("r2_crm.r2_crm_group_manager"):
             raise UserError(_("Only CRM managers can reopen closed contracts."))
-        self._check_state(["success", "failure"], _(
-            "Only closed contracts can be reopened. Already open: %(cases)s."))
-        self.with_context(**{STATE_CHANGE: True}).write({
-            "state": "open", "date_closed": False,
-            "failure_reason_id": False, "failure_note": False})
+        self._check_state(
+            ["success", "failure"],
+            _("Only closed contracts can be reopened. Already open: %(cases)s."),
+        )
+        self.with_context(**{STATE_CHANGE: True}).write(
+            {
+                "state": "open",
+                "date_closed": False,
+                "failure_reason_id": False,
+                "failure_note": False,
+            }
+        )
         return True
 
     def action_view_contacts(self):
@@ -213,7 +291,8 @@ class R2CrmCase(models.Model):
         action = self.env.ref("r2_crm.r2_crm_contact_action").read()[0]
         action["domain"] = [("case_id", "=", self.id)]
         action["context"] = {
-            "default_case_id": self.id, "default_partner_id": self.partner_id.id,
+            "default_case_id": self.id,
+            "default_partner_id": self.partner_id.id,
             "default_purpose": self.purpose,
         }
         return action
@@ -222,9 +301,11 @@ class R2CrmCase(models.Model):
         self.ensure_one()
         action = self.env.ref("account.action_invoice_tree1").read()[0]
         action["domain"] = [("r2_crm_case_id", "=", self.id)]
-        action["context"] = {"default_r2_crm_case_id": self.id,
-                             "default_partner_id": self.partner_id.id,
-                             "type": "out_invoice"}
+        action["context"] = {
+            "default_r2_crm_case_id": self.id,
+            "default_partner_id": self.partner_id.id,
+            "type": "out_invoice",
+        }
         if len(self.invoice_ids) == 1:
             action["views"] = [(self.env.ref("account.invoice_form").id, "form")]
             action["res_id"] = self.invoice_ids.id
@@ -233,14 +314,17 @@ class R2CrmCase(models.Model):
     def action_create_invoice(self):
         self.ensure_one()
         if not self.line_ids:
-            raise UserError(_(
-                "Contract %(case)s has no products to invoice.") % {"case": self.name})
+            raise UserError(
+                _("Contract %(case)s has no products to invoice.") % {"case": self.name}
+            )
         invoice = self._create_invoice()
         action = self.env.ref("account.action_invoice_tree1").read()[0]
-        action.update({
-            "views": [(self.env.ref("account.invoice_form").id, "form")],
-            "res_id": invoice.id,
-        })
+        action.update(
+            {
+                "views": [(self.env.ref("account.invoice_form").id, "form")],
+                "res_id": invoice.id,
+            }
+        )
         return action
 
     # ------------------------------------------------------- business methods
@@ -251,20 +335,24 @@ class R2CrmCase(models.Model):
 
     def _prepare_invoice(self):
         partner = self.partner_id
-        invoice = self.env["account.invoice"].new({
-            "type": "out_invoice",
-            "partner_id": partner.id,
-            "company_id": self.company_id.id,
-        })
+        invoice = self.env["account.invoice"].new(
+            {
+                "type": "out_invoice",
+                "partner_id": partner.id,
+                "company_id": self.company_id.id,
+            }
+        )
         invoice._onchange_partner_id()
         vals = invoice._convert_to_write(invoice._cache)
-        vals.update({
-            "type": "out_invoice",
-            "origin": self.name,
-            "r2_crm_case_id": self.id,
-            "user_id": self.user_id.id,
-            "company_id": self.company_id.id,
-        })
+        vals.update(
+            {
+                "type": "out_invoice",
+                "origin": self.name,
+                "r2_crm_case_id": self.id,
+                "user_id": self.user_id.id,
+                "company_id": self.company_id.id,
+            }
+        )
         return vals
 
     def _create_invoice(self):
@@ -274,15 +362,18 @@ class R2CrmCase(models.Model):
             self.env["account.invoice.line"].create(line._prepare_invoice_line(invoice))
         invoice.compute_taxes()
         invoice.message_post_with_view(
-            "mail.message_origin_link", values={"self": invoice, "origin": self},
-            subtype_id=self.env.ref("mail.mt_note").id)
+            "mail.message_origin_link",
+            values={"self": invoice, "origin": self},
+            subtype_id=self.env.ref("mail.mt_note").id,
+        )
         return invoice
 
     def _r2_crm_demo_invoice(self, date_invoice):
         """Demo data: invoice and validate won contracts, when the company has
         a chart of accounts (a one-shot install may load ours before it)."""
         if not self.env["account.account"].search_count(
-                [("company_id", "=", self.env.user.company_id.id)]):
+            [("company_id", "=", self.env.user.company_id.id)]
+        ):
             return False
         for case in self:
             invoice = case._create_invoice()
@@ -297,19 +388,24 @@ class R2CrmCaseLine(models.Model):
     _order = "case_id, sequence, id"
 
     case_id = fields.Many2one(
-        "r2.crm.case", required=True, ondelete="cascade", index=True)
+        "r2.crm.case", required=True, ondelete="cascade", index=True
+    )
     sequence = fields.Integer(default=10)
-    product_id = fields.Many2one("product.product", string="Product", index=True)
+    product_id = fields.Many2one("product.product", index=True)
     name = fields.Char(string="Description", required=True)
     quantity = fields.Float(
-        digits=dp.get_precision("Product Unit of Measure"), default=1.0)
+        digits=dp.get_precision("Product Unit of Measure"), default=1.0
+    )
     price_unit = fields.Float(
-        string="Unit price", digits=dp.get_precision("Product Price"))
+        string="Unit price", digits=dp.get_precision("Product Price")
+    )
     price_subtotal = fields.Monetary(
-        string="Subtotal", compute="_compute_price_subtotal", store=True)
+        string="Subtotal", compute="_compute_price_subtotal", store=True
+    )
     currency_id = fields.Many2one(related="case_id.currency_id", readonly=True)
     company_id = fields.Many2one(
-        related="case_id.company_id", store=True, readonly=True, index=True)
+        related="case_id.company_id", store=True, readonly=True, index=True
+    )
 
     @api.depends("quantity", "price_unit")
     def _compute_price_subtotal(self):
@@ -320,9 +416,10 @@ class R2CrmCaseLine(models.Model):
     def _check_not_negative(self):
         for line in self:
             if line.quantity < 0 or line.price_unit < 0:
-                raise ValidationError(_(
-                    "The quantity and the price of '%(line)s' cannot be negative.")
-                    % {"line": line.name})
+                raise ValidationError(
+                    _("The quantity and the price of '%(line)s' cannot be negative.")
+                    % {"line": line.name}
+                )
 
     @api.onchange("product_id")
     def _onchange_product_id(self):
@@ -332,20 +429,24 @@ class R2CrmCaseLine(models.Model):
 
     def _prepare_invoice_line(self, invoice):
         """Values of the invoice line, with Odoo's own account and tax onchange."""
-        line = self.env["account.invoice.line"].new({
-            "invoice_id": invoice.id,
-            "product_id": self.product_id.id,
-            "quantity": self.quantity,
-        })
+        line = self.env["account.invoice.line"].new(
+            {
+                "invoice_id": invoice.id,
+                "product_id": self.product_id.id,
+                "quantity": self.quantity,
+            }
+        )
         if self.product_id:
             line._onchange_product_id()
         else:
             line.account_id = invoice.journal_id.default_credit_account_id
         vals = line._convert_to_write(line._cache)
-        vals.update({
-            "invoice_id": invoice.id,
-            "name": self.name,
-            "quantity": self.quantity,
-            "price_unit": self.price_unit,
-        })
+        vals.update(
+            {
+                "invoice_id": invoice.id,
+                "name": self.name,
+                "quantity": self.quantity,
+                "price_unit": self.price_unit,
+            }
+        )
         return vals

@@ -19,38 +19,57 @@ class R2CrmContact(models.Model):
         return self.env.user.r2_crm_department or "other"
 
     type = fields.Selection(
-        [("note", "Note"), ("task", "Task")], required=True, default="note")
+        [("note", "Note"), ("task", "Task")], required=True, default="note"
+    )
     purpose = fields.Selection(
-        DEPARTMENTS, required=True, default=_default_purpose, index=True)
+        DEPARTMENTS,
+        required=True,
+        index=True,
+        default=lambda self: self._default_purpose(),
+    )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True)
+        "res.partner", string="Customer", required=True, index=True
+    )
     user_id = fields.Many2one(
-        "res.users", string="User", required=True, index=True,
-        default=lambda self: self.env.user)
+        "res.users", required=True, index=True, default=lambda self: self.env.user
+    )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.user.company_id)
+        "res.company", required=True, default=lambda self: self.env.user.company_id
+    )
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     name = fields.Char(string="Subject", required=True)
     item_description = fields.Text(
-        string="Goods", help="The goods taken in: model, serial number, accessories.")
-    description = fields.Text(
-        help="The reported problem, or what was done.")
+        string="Goods", help="The goods taken in: model, serial number, accessories."
+    )
+    description = fields.Text(help="The reported problem, or what was done.")
     result_id = fields.Many2one(
-        "r2.crm.result", string="Result", ondelete="restrict",
-        domain="['|', ('purpose', '=', False), ('purpose', '=', purpose)]")
+        "r2.crm.result",
+        ondelete="restrict",
+        domain="['|', ('purpose', '=', False), ('purpose', '=', purpose)]",
+    )
     case_id = fields.Many2one(
-        "r2.crm.case", string="Linked to", index=True, ondelete="restrict",
-        help="The contract or service case this entry belongs to.")
+        "r2.crm.case",
+        string="Linked to",
+        index=True,
+        ondelete="restrict",
+        help="The contract or service case this entry belongs to.",
+    )
     case_state = fields.Selection(related="case_id.state", readonly=True)
     date_deadline = fields.Date(string="Due date", index=True)
     done = fields.Boolean(index=True)
     task_activity_id = fields.Many2one(
-        "mail.activity", string="Activity", readonly=True, copy=False,
-        ondelete="set null")
+        "mail.activity",
+        string="Activity",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+    )
     history_ids = fields.Many2many(
-        "r2.crm.contact", string="History", compute="_compute_history_ids",
+        "r2.crm.contact",
+        compute="_compute_history_ids",
         help="The other entries of the same case or, without a case, "
-             "of the same customer, newest first.")
+        "of the same customer, newest first.",
+    )
 
     @api.depends("case_id", "partner_id")
     def _compute_history_ids(self):
@@ -58,8 +77,13 @@ class R2CrmContact(models.Model):
             if contact.case_id:
                 domain = [("case_id", "=", contact.case_id.id)]
             elif contact.partner_id:
-                domain = [("partner_id", "child_of",
-                           contact.partner_id.commercial_partner_id.id)]
+                domain = [
+                    (
+                        "partner_id",
+                        "child_of",
+                        contact.partner_id.commercial_partner_id.id,
+                    )
+                ]
             else:
                 contact.history_ids = False
                 continue
@@ -72,7 +96,8 @@ class R2CrmContact(models.Model):
         for contact in self:
             if contact.type == "task" and not contact.date_deadline:
                 raise ValidationError(
-                    _("The task %(name)s needs a due date.") % {"name": contact.name})
+                    _("The task %(name)s needs a due date.") % {"name": contact.name}
+                )
 
     @api.onchange("case_id")
     def _onchange_case_id(self):
@@ -93,16 +118,27 @@ class R2CrmContact(models.Model):
             self._lock_cases(self.mapped("case_id").ids + [vals.get("case_id")])
         res = super(R2CrmContact, self).write(vals)
         if not self.env.context.get(SKIP_ACTIVITY_SYNC) and set(vals) & {
-                "type", "done", "date_deadline", "user_id", "name"}:
+            "type",
+            "done",
+            "date_deadline",
+            "user_id",
+            "name",
+        }:
             self._sync_task_activity()
         return res
 
     def unlink(self):
-        closed = self.filtered(lambda contact: contact.case_id.state in ("success", "failure"))
+        closed = self.filtered(
+            lambda contact: contact.case_id.state in ("success", "failure")
+        )
         if closed:
-            raise UserError(_(
-                "Entries of closed cases are kept as their history and cannot be "
-                "deleted: %(entries)s.") % {"entries": ", ".join(closed.mapped("name"))})
+            raise UserError(
+                _(
+                    "Entries of closed cases are kept as their history and cannot be "
+                    "deleted: %(entries)s."
+                )
+                % {"entries": ", ".join(closed.mapped("name"))}
+            )
         return super(R2CrmContact, self).unlink()
 
     # ------------------------------------------------------------------ tasks
@@ -113,7 +149,9 @@ class R2CrmContact(models.Model):
         model = self.env["ir.model"]._get(self._name)
         for contact in self:
             activity = contact.task_activity_id
-            wants = contact.type == "task" and not contact.done and contact.date_deadline
+            wants = (
+                contact.type == "task" and not contact.done and contact.date_deadline
+            )
             if wants:
                 values = {
                     "summary": contact.name,
@@ -123,17 +161,22 @@ class R2CrmContact(models.Model):
                 if activity:
                     activity.write(values)
                 else:
-                    values.update({
-                        "res_model_id": model.id,
-                        "res_id": contact.id,
-                        "activity_type_id": todo.id if todo else False,
-                    })
+                    values.update(
+                        {
+                            "res_model_id": model.id,
+                            "res_id": contact.id,
+                            "activity_type_id": todo.id if todo else False,
+                        }
+                    )
                     activity = self.env["mail.activity"].create(values)
                     contact.with_context(**{SKIP_ACTIVITY_SYNC: True}).write(
-                        {"task_activity_id": activity.id})
+                        {"task_activity_id": activity.id}
+                    )
             elif activity:
                 if contact.type == "task" and contact.done:
-                    activity.with_context(**{SKIP_ACTIVITY_SYNC: True}).action_feedback()
+                    activity.with_context(
+                        **{SKIP_ACTIVITY_SYNC: True}
+                    ).action_feedback()
                 else:
                     activity.unlink()
 
@@ -142,9 +185,12 @@ class R2CrmContact(models.Model):
         return True
 
     def action_snooze_tomorrow(self):
-        tomorrow = fields.Date.from_string(fields.Date.context_today(self)) + timedelta(1)
+        tomorrow = fields.Date.from_string(fields.Date.context_today(self)) + timedelta(
+            1
+        )
         self.filtered(lambda contact: contact.type == "task").write(
-            {"date_deadline": fields.Date.to_string(tomorrow)})
+            {"date_deadline": fields.Date.to_string(tomorrow)}
+        )
         return True
 
     # ---------------------------------------------------------------- results
@@ -152,16 +198,24 @@ class R2CrmContact(models.Model):
         messages = {
             rules.ERR_ALREADY_LINKED: _(
                 "The note '%(note)s' is already linked to %(case)s: result "
-                "%(result)s opens a new case and cannot be used here."),
+                "%(result)s opens a new case and cannot be used here."
+            ),
             rules.ERR_NO_CASE: _(
                 "Result %(result)s closes a case, but the note '%(note)s' is not "
-                "linked to any case. Choose the case in 'Linked to' first."),
+                "linked to any case. Choose the case in 'Linked to' first."
+            ),
             rules.ERR_CASE_CLOSED: _(
-                "Result %(result)s closes a case, but %(case)s is already closed."),
+                "Result %(result)s closes a case, but %(case)s is already closed."
+            ),
         }
-        return ValidationError(messages[code] % {
-            "note": self.name, "case": self.case_id.name,
-            "result": self.result_id.code})
+        return ValidationError(
+            messages[code]
+            % {
+                "note": self.name,
+                "case": self.case_id.name,
+                "result": self.result_id.code,
+            }
+        )
 
     def _lock_cases(self, case_ids):
         """Serialise results on the same case: lock its row before anything is
@@ -172,7 +226,9 @@ class R2CrmContact(models.Model):
         if case_ids:
             self.env.cr.execute(
                 "SELECT id FROM r2_crm_case WHERE id IN %s FOR UPDATE NOWAIT",
-                (case_ids,), log_exceptions=False)
+                (case_ids,),
+                log_exceptions=False,
+            )
 
     def _apply_result(self):
         """Apply each entry's result to its case; called by the automated actions.
@@ -196,7 +252,8 @@ class R2CrmContact(models.Model):
                 case.invalidate_cache(["state"])
             try:
                 transition = rules.result_transition(
-                    action, case.state if case else None)
+                    action, case.state if case else None
+                )
             except rules.TransitionError as error:
                 raise contact._result_error(error.code)
             if transition.operation == "create":
@@ -209,19 +266,31 @@ class R2CrmContact(models.Model):
         """A protocol prints only from a note whose result opens (intake) or
         closes (completion) its case; anything else is refused, never blank."""
         if not self:
-            raise UserError(_("Choose the note to print the %(protocol)s from.")
-                            % {"protocol": label})
+            raise UserError(
+                _("Choose the note to print the %(protocol)s from.")
+                % {"protocol": label}
+            )
         for contact in self:
             if not contact.case_id:
-                raise UserError(_(
-                    "The note '%(note)s' is not linked to a case, so it has no "
-                    "%(protocol)s.") % {"note": contact.name, "protocol": label})
+                raise UserError(
+                    _(
+                        "The note '%(note)s' is not linked to a case, so it has no "
+                        "%(protocol)s."
+                    )
+                    % {"note": contact.name, "protocol": label}
+                )
             if contact.result_id.action not in actions:
-                raise UserError(_(
-                    "The %(protocol)s prints from the note whose result opened or "
-                    "closed the case; the result of '%(note)s' is %(result)s.") % {
-                        "protocol": label, "note": contact.name,
-                        "result": contact.result_id.code or _("empty")})
+                raise UserError(
+                    _(
+                        "The %(protocol)s prints from the note whose result opened or "
+                        "closed the case; the result of '%(note)s' is %(result)s."
+                    )
+                    % {
+                        "protocol": label,
+                        "note": contact.name,
+                        "result": contact.result_id.code or _("empty"),
+                    }
+                )
 
     def _r2_crm_protocol_timing(self):
         case = self.case_id
@@ -229,7 +298,8 @@ class R2CrmContact(models.Model):
         return rules.protocol_timing(
             to_date(case.date_open),
             to_date(case.date_closed or self._date_local()),
-            to_date(case.date_deadline))
+            to_date(case.date_deadline),
+        )
 
     def _date_local(self):
         """The entry's date as a date string in the user's timezone."""
@@ -239,15 +309,17 @@ class R2CrmContact(models.Model):
         self.ensure_one()
         date_open = fields.Date.from_string(self._date_local())
         days = self.company_id.r2_crm_case_deadline_days
-        case = self.env["r2.crm.case"].create({
-            "purpose": self.purpose,
-            "partner_id": self.partner_id.id,
-            "user_id": self.user_id.id,
-            "company_id": self.company_id.id,
-            "item_description": self.item_description,
-            "description": self.description,
-            "date_open": fields.Date.to_string(date_open),
-            "date_deadline": fields.Date.to_string(date_open + timedelta(days)),
-        })
+        case = self.env["r2.crm.case"].create(
+            {
+                "purpose": self.purpose,
+                "partner_id": self.partner_id.id,
+                "user_id": self.user_id.id,
+                "company_id": self.company_id.id,
+                "item_description": self.item_description,
+                "description": self.description,
+                "date_open": fields.Date.to_string(date_open),
+                "date_deadline": fields.Date.to_string(date_open + timedelta(days)),
+            }
+        )
         self.write({"case_id": case.id})
         return case

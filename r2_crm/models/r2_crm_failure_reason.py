@@ -11,4 +11,5 @@ class R2CrmFailureReason(models.Model):
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
-        "res.company", default=lambda self: self.env.user.company_id)
+        "res.company", default=lambda self: self.env.user.company_id
+    )

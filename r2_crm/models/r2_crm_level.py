@@ -13,10 +13,12 @@ class R2CrmLevel(models.Model):
     sequence = fields.Integer(default=10)
     probability = fields.Float(
         string="Default probability (%)",
-        help="Suggested probability of success for contracts at this level.")
+        help="Suggested probability of success for contracts at this level.",
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
-        "res.company", default=lambda self: self.env.user.company_id)
+        "res.company", default=lambda self: self.env.user.company_id
+    )
 
     @api.constrains("probability")
     def _check_probability(self):
@@ -24,4 +26,5 @@ class R2CrmLevel(models.Model):
             if not 0 <= level.probability <= 100:
                 raise ValidationError(
                     _("The probability of level %(level)s must be between 0 and 100.")
-                    % {"level": level.name})
+                    % {"level": level.name}
+                )

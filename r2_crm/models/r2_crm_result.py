@@ -23,15 +23,22 @@ class R2CrmResult(models.Model):
     name = fields.Char(string="Description", required=True, translate=True)
     purpose = fields.Selection(DEPARTMENTS)
     action = fields.Selection(
-        RESULT_ACTIONS, required=True, default="none",
-        help="What saving a note with this result does to its case.")
+        RESULT_ACTIONS,
+        required=True,
+        default="none",
+        help="What saving a note with this result does to its case.",
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
-        "res.company", default=lambda self: self.env.user.company_id)
+        "res.company", default=lambda self: self.env.user.company_id
+    )
 
     _sql_constraints = [
-        ("code_company_uniq", "unique(code, company_id)",
-         "A result with this code already exists in this company."),
+        (
+            "code_company_uniq",
+            "unique(code, company_id)",
+            "A result with this code already exists in this company.",
+        ),
     ]
 
     def _check_code_available(self, vals):
@@ -41,15 +48,18 @@ class R2CrmResult(models.Model):
             return
         for result in self or [self.browse()]:
             code = vals.get("code", result.code)
-            company_id = vals.get("company_id", result.company_id.id
-                                  if result else self.env.user.company_id.id)
+            company_id = vals.get(
+                "company_id",
+                result.company_id.id if result else self.env.user.company_id.id,
+            )
             domain = [("code", "=", code), ("company_id", "=", company_id)]
             if result:
                 domain.append(("id", "!=", result.id))
             if self.with_context(active_test=False).search_count(domain):
-                raise ValidationError(_(
-                    "A result with code %(code)s already exists in this company.")
-                    % {"code": code})
+                raise ValidationError(
+                    _("A result with code %(code)s already exists in this company.")
+                    % {"code": code}
+                )
 
     @api.model
     def create(self, vals):

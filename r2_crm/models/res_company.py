@@ -5,10 +5,14 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     r2_crm_case_deadline_days = fields.Integer(
-        string="Default case deadline (days)", default=14,
+        string="Default case deadline (days)",
+        default=14,
         help="A service case opened by a result (S1) gets this many days "
-             "until its deadline.")
+        "until its deadline.",
+    )
     r2_crm_protocol_terms = fields.Text(
-        string="Service protocol terms", translate=True,
+        string="Service protocol terms",
+        translate=True,
         help="Printed on the service intake protocol, for example the terms of "
-             "repair and of collecting the goods.")
+        "repair and of collecting the goods.",
+    )

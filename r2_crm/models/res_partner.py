@@ -5,9 +5,11 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     r2_crm_contact_count = fields.Integer(
-        string="CRM contacts", compute="_compute_r2_crm_counts")
+        string="CRM contacts", compute="_compute_r2_crm_counts"
+    )
     r2_crm_case_count = fields.Integer(
-        string="Contracts/cases", compute="_compute_r2_crm_counts")
+        string="Contracts/cases", compute="_compute_r2_crm_counts"
+    )
 
     def _compute_r2_crm_counts(self):
         Contact = self.env["r2.crm.contact"]

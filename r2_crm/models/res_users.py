@@ -8,23 +8,28 @@ class ResUsers(models.Model):
     _inherit = "res.users"
 
     r2_crm_department = fields.Selection(
-        DEPARTMENTS, string="CRM department",
-        help="Default purpose of the contacts and cases this user creates.")
+        DEPARTMENTS,
+        string="CRM department",
+        help="Default purpose of the contacts and cases this user creates.",
+    )
     r2_crm_tasks_at_start = fields.Boolean(
         string="Show my tasks today at start",
         compute="_compute_r2_crm_tasks_at_start",
         inverse="_inverse_r2_crm_tasks_at_start",
-        help="Open the CRM window 'My tasks today' right after login.")
+        help="Open the CRM window 'My tasks today' right after login.",
+    )
 
     def __init__(self, pool, cr):
         """Let users see their department and toggle the start window themselves."""
-        init_res = super(ResUsers, self).__init__(pool, cr)
+        super(ResUsers, self).__init__(pool, cr)
         cls = type(self)
         cls.SELF_READABLE_FIELDS = list(cls.SELF_READABLE_FIELDS) + [
-            "r2_crm_department", "r2_crm_tasks_at_start"]
+            "r2_crm_department",
+            "r2_crm_tasks_at_start",
+        ]
         cls.SELF_WRITEABLE_FIELDS = list(cls.SELF_WRITEABLE_FIELDS) + [
-            "r2_crm_tasks_at_start"]
-        return init_res
+            "r2_crm_tasks_at_start"
+        ]
 
     def _r2_crm_tasks_action(self):
         return self.env.ref(TASKS_ACTION, raise_if_not_found=False)
@@ -39,7 +44,8 @@ class ResUsers(models.Model):
         action = self.sudo()._r2_crm_tasks_action()
         turn_on = self.filtered("r2_crm_tasks_at_start")
         turn_off = (self - turn_on).filtered(
-            lambda user: action and user.action_id.id == action.id)
+            lambda user: action and user.action_id.id == action.id
+        )
         if turn_on and action:
             turn_on.sudo().write({"action_id": action.id})
         if turn_off:
@@ -48,7 +54,6 @@ class ResUsers(models.Model):
     @api.model
     def create(self, vals):
         user = super(ResUsers, self).create(vals)
-        if not user.action_id and user.has_group(
-                "r2_crm.r2_crm_group_user_department"):
+        if not user.action_id and user.has_group("r2_crm.r2_crm_group_user_department"):
             user.r2_crm_tasks_at_start = True
         return user

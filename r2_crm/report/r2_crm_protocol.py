@@ -22,5 +22,6 @@ class ReportCompletionProtocol(models.AbstractModel):
     def get_report_values(self, docids, data=None):
         docs = self.env["r2.crm.contact"].browse(docids)
         docs._r2_crm_check_protocol(
-            (rules.CLOSE_SUCCESS, rules.CLOSE_FAILURE), _("completion protocol"))
+            (rules.CLOSE_SUCCESS, rules.CLOSE_FAILURE), _("completion protocol")
+        )
         return {"doc_ids": docids, "doc_model": "r2.crm.contact", "docs": docs}

@@ -18,31 +18,46 @@ class R2CrmCase(SavepointCase):
     @classmethod
     def setUpClass(cls):
         super(R2CrmCase, cls).setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
-                                       mail_create_nolog=True))
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True)
+        )
         cls.Contact = cls.env["r2.crm.contact"]
         cls.Case = cls.env["r2.crm.case"]
         cls.Result = cls.env["r2.crm.result"]
         cls.s1 = cls.env.ref("r2_crm.result_s1")
         cls.s2 = cls.env.ref("r2_crm.result_s2")
         users = cls.env["res.users"].with_context(no_reset_password=True)
-        cls.service_user = users.create({
-            "name": "Serwis Tester", "login": "r2_service_tester",
-            "email": "service@r2.test", "r2_crm_department": "service",
-            "groups_id": [(6, 0, [cls.env.ref("r2_crm.r2_crm_group_user").id])],
-        })
-        cls.partner = cls.env["res.partner"].create({
-            "name": "Kowalski Sp. z o.o.", "is_company": True, "vat": "PL5260250274",
-            "email": "biuro@kowalski.test", "phone": "+48 22 111 22 33",
-            "street": "ul. Prosta 1", "zip": "00-001", "city": "Warszawa",
-        })
-        cls.partner_contact = cls.env["res.partner"].create({
-            "name": "Jan Kowalski", "parent_id": cls.partner.id})
+        cls.service_user = users.create(
+            {
+                "name": "Serwis Tester",
+                "login": "r2_service_tester",
+                "email": "service@r2.test",
+                "r2_crm_department": "service",
+                "groups_id": [(6, 0, [cls.env.ref("r2_crm.r2_crm_group_user").id])],
+            }
+        )
+        cls.partner = cls.env["res.partner"].create(
+            {
+                "name": "Kowalski Sp. z o.o.",
+                "is_company": True,
+                "vat": "PL5260250274",
+                "email": "biuro@kowalski.test",
+                "phone": "+48 22 111 22 33",
+                "street": "ul. Prosta 1",
+                "zip": "00-001",
+                "city": "Warszawa",
+            }
+        )
+        cls.partner_contact = cls.env["res.partner"].create(
+            {"name": "Jan Kowalski", "parent_id": cls.partner.id}
+        )
         cls.other_partner = cls.env["res.partner"].create({"name": "Nowak"})
 
     def note(self, **values):
         vals = {
-            "type": "note", "purpose": "service", "partner_id": self.partner.id,
+            "type": "note",
+            "purpose": "service",
+            "partner_id": self.partner.id,
             "name": "Laptop does not start",
             "item_description": "Lenovo T480, SN 123, charger",
             "description": "No power after a fall",

@@ -11,55 +11,103 @@ class TestCampaigns(R2CrmCase):
     @classmethod
     def setUpClass(cls):
         super(TestCampaigns, cls).setUpClass()
-        cls.product = cls.env["product.product"].create({
-            "name": "Drukarka", "type": "consu", "lst_price": 1000.0})
-        cls.expense_account = cls.env["account.account"].search([
-            ("user_type_id", "=", cls.env.ref("account.data_account_type_expenses").id),
-            ("company_id", "=", cls.env.user.company_id.id)], limit=1)
-        cls.vendor = cls.env["res.partner"].create({"name": "Agencja reklamowa",
-                                                    "supplier": True})
-        cls.campaign = cls.env["r2.crm.campaign"].create({
-            "name": "Spring fair 2026", "date_start": "2026-01-01",
-            "date_end": "2026-06-30"})
-        cls.other_campaign = cls.env["r2.crm.campaign"].create({
-            "name": "Radio ads", "date_start": "2026-02-01"})
+        cls.product = cls.env["product.product"].create(
+            {"name": "Drukarka", "type": "consu", "lst_price": 1000.0}
+        )
+        cls.expense_account = cls.env["account.account"].search(
+            [
+                (
+                    "user_type_id",
+                    "=",
+                    cls.env.ref("account.data_account_type_expenses").id,
+                ),
+                ("company_id", "=", cls.env.user.company_id.id),
+            ],
+            limit=1,
+        )
+        cls.vendor = cls.env["res.partner"].create(
+            {"name": "Agencja reklamowa", "supplier": True}
+        )
+        cls.campaign = cls.env["r2.crm.campaign"].create(
+            {
+                "name": "Spring fair 2026",
+                "date_start": "2026-01-01",
+                "date_end": "2026-06-30",
+            }
+        )
+        cls.other_campaign = cls.env["r2.crm.campaign"].create(
+            {"name": "Radio ads", "date_start": "2026-02-01"}
+        )
 
     def contract(self, campaign, date_open, price=1000.0, quantity=1.0):
-        return self.Case.create({
-            "purpose": "sale", "partner_id": self.partner.id,
-            "campaign_id": campaign.id, "date_open": date_open,
-            "line_ids": [(0, 0, {"product_id": self.product.id, "name": "Drukarka",
-                                 "quantity": quantity, "price_unit": price})]})
+        return self.Case.create(
+            {
+                "purpose": "sale",
+                "partner_id": self.partner.id,
+                "campaign_id": campaign.id,
+                "date_open": date_open,
+                "line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product.id,
+                            "name": "Drukarka",
+                            "quantity": quantity,
+                            "price_unit": price,
+                        },
+                    )
+                ],
+            }
+        )
 
     def invoice(self, contract, date_invoice, validate=True):
         invoice = self.env["account.invoice"].browse(
-            contract.action_create_invoice()["res_id"])
+            contract.action_create_invoice()["res_id"]
+        )
         invoice.date_invoice = date_invoice
         if validate:
             invoice.action_invoice_open()
         return invoice
 
     def vendor_bill(self, campaign, amount, type_="in_invoice"):
-        bill = self.env["account.invoice"].create({
-            "type": type_, "partner_id": self.vendor.id,
-            "r2_crm_campaign_id": campaign.id, "date_invoice": "2026-01-15",
-            "invoice_line_ids": [(0, 0, {"name": "Stand", "quantity": 1,
-                                         "price_unit": amount,
-                                         "account_id": self.expense_account.id})]})
+        bill = self.env["account.invoice"].create(
+            {
+                "type": type_,
+                "partner_id": self.vendor.id,
+                "r2_crm_campaign_id": campaign.id,
+                "date_invoice": "2026-01-15",
+                "invoice_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Stand",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "account_id": self.expense_account.id,
+                        },
+                    )
+                ],
+            }
+        )
         bill.action_invoice_open()
         return bill
 
     def build(self):
         """3 open, 2 success, 1 fiasco; invoices in and out of March; costs."""
         c = self.campaign
-        self.open_cases = self.contract(c, "2026-01-02") | self.contract(c, "2026-01-03") \
+        self.open_cases = (
+            self.contract(c, "2026-01-02")
+            | self.contract(c, "2026-01-03")
             | self.contract(c, "2026-01-04")
+        )
         won1 = self.contract(c, "2026-01-01", price=2000.0)
-        won1._r2_crm_close("success", "2026-01-11")          # 10 days
+        won1._r2_crm_close("success", "2026-01-11")  # 10 days
         won2 = self.contract(c, "2026-01-05", price=500.0, quantity=3)
-        won2._r2_crm_close("success", "2026-01-25")          # 20 days
+        won2._r2_crm_close("success", "2026-01-25")  # 20 days
         lost = self.contract(c, "2026-02-01")
-        lost._r2_crm_close("failure", "2026-02-08")          # 7 days
+        lost._r2_crm_close("failure", "2026-02-08")  # 7 days
         self.in_period = self.invoice(won1, "2026-03-10")
         self.out_of_period = self.invoice(won2, "2026-04-02")
         refund = self.in_period.refund("2026-03-20", "2026-03-20", "Discount")
@@ -69,11 +117,25 @@ class TestCampaigns(R2CrmCase):
         self.refund = refund
         self.draft = self.invoice(self.open_cases[0], "2026-03-12", validate=False)
         # A contract of another campaign must not count here.
-        self.invoice(self.contract(self.other_campaign, "2026-01-01", price=9999.0),
-                     "2026-03-11")
-        c.write({"cost_line_ids": [
-            (0, 0, {"name": "Fair stand fee", "amount": 800.0, "date": "2026-01-10"}),
-            (0, 0, {"name": "Leaflets", "amount": 200.0, "date": "2026-01-12"})]})
+        self.invoice(
+            self.contract(self.other_campaign, "2026-01-01", price=9999.0), "2026-03-11"
+        )
+        c.write(
+            {
+                "cost_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Fair stand fee",
+                            "amount": 800.0,
+                            "date": "2026-01-10",
+                        },
+                    ),
+                    (0, 0, {"name": "Leaflets", "amount": 200.0, "date": "2026-01-12"}),
+                ]
+            }
+        )
         self.bill = self.vendor_bill(c, 1200.0)
 
     def test_statistics_of_the_whole_campaign(self):
@@ -87,8 +149,9 @@ class TestCampaigns(R2CrmCase):
         self.assertAlmostEqual(c.cost_total, cost)
         self.assertAlmostEqual(c.profit, revenue - cost)
         self.assertAlmostEqual(c.roi_percent, (revenue - cost) / cost * 100.0)
-        self.assertEqual((c.case_count_open, c.case_count_success, c.case_count_failure),
-                         (3, 2, 1))
+        self.assertEqual(
+            (c.case_count_open, c.case_count_success, c.case_count_failure), (3, 2, 1)
+        )
         self.assertAlmostEqual(c.win_rate, 2 / 3 * 100.0)
         self.assertAlmostEqual(c.success_avg_days, 15.0)
         self.assertAlmostEqual(c.failure_avg_days, 7.0)
@@ -99,7 +162,8 @@ class TestCampaigns(R2CrmCase):
         self.build()
         whole = self.campaign
         march = self.campaign.with_context(
-            revenue_date_from="2026-03-01", revenue_date_to="2026-03-31")
+            revenue_date_from="2026-03-01", revenue_date_to="2026-03-31"
+        )
         self.assertAlmostEqual(march.revenue, 2000.0 - 150.0)
         self.assertAlmostEqual(march.cost_total, whole.cost_total)
         self.assertAlmostEqual(march.profit, 2000.0 - 150.0 - 2200.0)
@@ -109,9 +173,13 @@ class TestCampaigns(R2CrmCase):
         self.assertAlmostEqual(whole.revenue, 3350.0)
 
     def test_period_wizard_opens_campaign_with_period(self):
-        wizard = self.env["r2.crm.campaign.period.wizard"].create({
-            "campaign_id": self.campaign.id, "date_from": "2026-03-01",
-            "date_to": "2026-03-31"})
+        wizard = self.env["r2.crm.campaign.period.wizard"].create(
+            {
+                "campaign_id": self.campaign.id,
+                "date_from": "2026-03-01",
+                "date_to": "2026-03-31",
+            }
+        )
         action = wizard.action_show()
         self.assertEqual(action["res_id"], self.campaign.id)
         self.assertEqual(action["context"]["revenue_date_from"], "2026-03-01")
@@ -127,7 +195,8 @@ class TestCampaigns(R2CrmCase):
         self.build()
         self.env["r2.crm.campaign.report"].invalidate_cache()
         row = self.env["r2.crm.campaign.report"].search(
-            [("campaign_id", "=", self.campaign.id)])
+            [("campaign_id", "=", self.campaign.id)]
+        )
         self.assertAlmostEqual(row.revenue, self.campaign.revenue)
         self.assertAlmostEqual(row.cost, self.campaign.cost_total)
         self.assertAlmostEqual(row.profit, self.campaign.profit)
@@ -140,17 +209,32 @@ class TestCampaigns(R2CrmCase):
         yield counter
         counter["queries"] = self.cr.sql_log_count - start
 
-    STAT_FIELDS = ["cost_total", "revenue", "profit", "roi_percent",
-                   "case_count_open", "case_count_success", "case_count_failure",
-                   "win_rate", "success_avg_days", "failure_avg_days"]
+    STAT_FIELDS = [
+        "cost_total",
+        "revenue",
+        "profit",
+        "roi_percent",
+        "case_count_open",
+        "case_count_success",
+        "case_count_failure",
+        "win_rate",
+        "success_avg_days",
+        "failure_avg_days",
+    ]
 
     def test_query_count_does_not_grow_with_cases(self):
         small = self.env["r2.crm.campaign"].create({"name": "Small"})
         self.contract(small, "2026-01-01")
         big = self.env["r2.crm.campaign"].create({"name": "Big"})
         for _ in range(200):
-            self.Case.create({"purpose": "sale", "partner_id": self.partner.id,
-                              "campaign_id": big.id, "date_open": "2026-01-01"})
+            self.Case.create(
+                {
+                    "purpose": "sale",
+                    "partner_id": self.partner.id,
+                    "campaign_id": big.id,
+                    "date_open": "2026-01-01",
+                }
+            )
         with self.count_queries() as one:
             small.read(self.STAT_FIELDS)
         with self.count_queries() as many:
@@ -168,19 +252,35 @@ class TestCampaigns(R2CrmCase):
 
     def test_campaign_ending_before_start_is_refused(self):
         with self.assertRaises(ValidationError), self.cr.savepoint():
-            self.env["r2.crm.campaign"].create({
-                "name": "Backwards", "date_start": "2026-05-01",
-                "date_end": "2026-04-01"})
-        self.assertFalse(self.env["r2.crm.campaign"].search([("name", "=", "Backwards")]))
+            self.env["r2.crm.campaign"].create(
+                {
+                    "name": "Backwards",
+                    "date_start": "2026-05-01",
+                    "date_end": "2026-04-01",
+                }
+            )
+        self.assertFalse(
+            self.env["r2.crm.campaign"].search([("name", "=", "Backwards")])
+        )
 
     def test_users_read_campaigns_only_managers_write(self):
         campaign = self.campaign.sudo(self.service_user)
         self.assertEqual(campaign.name, "Spring fair 2026")
         with self.assertRaises(AccessError):
             campaign.write({"name": "Renamed"})
-        manager = self.env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Kierownik", "login": "r2_manager_campaign",
-            "groups_id": [(6, 0, [self.env.ref("r2_crm.r2_crm_group_manager").id])]})
+        manager = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Kierownik",
+                    "login": "r2_manager_campaign",
+                    "groups_id": [
+                        (6, 0, [self.env.ref("r2_crm.r2_crm_group_manager").id])
+                    ],
+                }
+            )
+        )
         self.campaign.sudo(manager).write({"name": "Renamed"})
         self.assertEqual(self.campaign.name, "Renamed")
 
@@ -199,8 +299,9 @@ class TestCampaignRules(R2CrmCase):
         self.assertEqual(figures["profit"], 500.0)
 
     def test_loss(self):
-        figures = rules.campaign_figures(300.0, 700.0, 500.0,
-                                         {"success": 1, "failure": 3}, 12.0, 30.0)
+        figures = rules.campaign_figures(
+            300.0, 700.0, 500.0, {"success": 1, "failure": 3}, 12.0, 30.0
+        )
         self.assertEqual(figures["cost_total"], 1000.0)
         self.assertEqual(figures["profit"], -500.0)
         self.assertEqual(figures["roi_percent"], -50.0)

@@ -1,4 +1,5 @@
 """Real concurrent transactions: committed data, several cursors, threads."""
+
 import threading
 import unittest
 
@@ -16,6 +17,7 @@ class TestConcurrency(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        super(TestConcurrency, cls).setUpClass()
         cls.db = get_db_name()
         cls.registry = odoo.registry(cls.db)
 
@@ -24,34 +26,57 @@ class TestConcurrency(unittest.TestCase):
             return func(api.Environment(cr, SUPERUSER_ID, {}))
 
     def setUp(self):
+        super(TestConcurrency, self).setUp()
+
         def setup(env):
             partner = env["res.partner"].create({"name": "Concurrency test customer"})
-            note = env["r2.crm.contact"].create({
-                "purpose": "service", "partner_id": partner.id, "name": "Intake",
-                "result_id": env.ref("r2_crm.result_s1").id})
+            note = env["r2.crm.contact"].create(
+                {
+                    "purpose": "service",
+                    "partner_id": partner.id,
+                    "name": "Intake",
+                    "result_id": env.ref("r2_crm.result_s1").id,
+                }
+            )
             return partner.id, note.case_id.id
+
         self.partner_id, self.case_id = self.run_in_env(setup)
 
     def tearDown(self):
         def cleanup(env):
             cr = env.cr
-            cr.execute("DELETE FROM mail_activity WHERE res_model = 'r2.crm.contact' AND "
-                       "res_id IN (SELECT id FROM r2_crm_contact WHERE partner_id = %s)",
-                       (self.partner_id,))
-            for model, table in (("r2.crm.contact", "r2_crm_contact"),
-                                 ("r2.crm.case", "r2_crm_case")):
+            cr.execute(
+                "DELETE FROM mail_activity WHERE res_model = 'r2.crm.contact' AND "
+                "res_id IN (SELECT id FROM r2_crm_contact WHERE partner_id = %s)",
+                (self.partner_id,),
+            )
+            for model, table in (
+                ("r2.crm.contact", "r2_crm_contact"),
+                ("r2.crm.case", "r2_crm_case"),
+            ):
                 for related in ("mail_followers", "mail_message"):
                     cr.execute(
-                        "DELETE FROM %s WHERE model = %%s AND res_id IN "
-                        "(SELECT id FROM %s WHERE partner_id = %%s)" % (related, table)
-                        if related == "mail_message" else
-                        "DELETE FROM %s WHERE res_model = %%s AND res_id IN "
-                        "(SELECT id FROM %s WHERE partner_id = %%s)" % (related, table),
-                        (model, self.partner_id))
-            cr.execute("DELETE FROM r2_crm_contact WHERE partner_id = %s", (self.partner_id,))
-            cr.execute("DELETE FROM r2_crm_case WHERE partner_id = %s", (self.partner_id,))
+                        (
+                            "DELETE FROM %s WHERE model = %%s AND res_id IN "
+                            "(SELECT id FROM %s WHERE partner_id = %%s)"
+                            % (related, table)
+                            if related == "mail_message"
+                            else "DELETE FROM %s WHERE res_model = %%s AND res_id IN "
+                            "(SELECT id FROM %s WHERE partner_id = %%s)"
+                            % (related, table)
+                        ),
+                        (model, self.partner_id),
+                    )
+            cr.execute(
+                "DELETE FROM r2_crm_contact WHERE partner_id = %s", (self.partner_id,)
+            )
+            cr.execute(
+                "DELETE FROM r2_crm_case WHERE partner_id = %s", (self.partner_id,)
+            )
             cr.execute("DELETE FROM res_partner WHERE id = %s", (self.partner_id,))
+
         self.run_in_env(cleanup)
+        super(TestConcurrency, self).tearDown()
 
     def create_as_request(self, vals):
         """Create like a web client request does: Odoo's own retry on concurrency
@@ -61,14 +86,23 @@ class TestConcurrency(unittest.TestCase):
         @rpc_model.check
         def create(dbname):
             with api.Environment.manage(), registry.cursor() as cr:
-                return api.Environment(cr, SUPERUSER_ID, {})["r2.crm.contact"].create(
-                    vals).id
+                return (
+                    api.Environment(cr, SUPERUSER_ID, {})["r2.crm.contact"]
+                    .create(vals)
+                    .id
+                )
+
         with mute_logger("odoo.sql_db"):
             return create(self.db)
 
     def s2_values(self, name):
-        return {"purpose": "service", "partner_id": self.partner_id, "name": name,
-                "case_id": self.case_id, "result_id": self.s2_id}
+        return {
+            "purpose": "service",
+            "partner_id": self.partner_id,
+            "name": name,
+            "case_id": self.case_id,
+            "result_id": self.s2_id,
+        }
 
     def test_two_s2_on_one_case_exactly_one_wins(self):
         self.s2_id = self.run_in_env(lambda env: env.ref("r2_crm.result_s2").id)
@@ -106,6 +140,7 @@ class TestConcurrency(unittest.TestCase):
             case = env["r2.crm.case"].browse(self.case_id)
             self.assertEqual(case.state, "success")
             self.assertEqual(case.contact_ids.mapped("name"), ["First S2", "Intake"])
+
         self.run_in_env(check)
 
     def test_parallel_s1_notes_get_distinct_numbers(self):
@@ -116,8 +151,13 @@ class TestConcurrency(unittest.TestCase):
         def intake(index):
             try:
                 note_id = self.create_as_request(
-                    {"purpose": "service", "partner_id": self.partner_id,
-                     "name": "Parallel %d" % index, "result_id": s1_id})
+                    {
+                        "purpose": "service",
+                        "partner_id": self.partner_id,
+                        "name": "Parallel %d" % index,
+                        "result_id": s1_id,
+                    }
+                )
                 created.append(note_id)
             except Exception as error:  # reported by the assertion below
                 errors.append(repr(error))
@@ -134,4 +174,5 @@ class TestConcurrency(unittest.TestCase):
             numbers = notes.mapped("case_id.name")
             self.assertEqual(len(notes), 6)
             self.assertEqual(len(set(numbers)), 6)
+
         self.run_in_env(check)

@@ -16,17 +16,29 @@ class TestProtocols(R2CrmCase):
         super(TestProtocols, cls).setUpClass()
         cls.intake = cls.env.ref("r2_crm.r2_crm_report_intake_protocol")
         cls.completion = cls.env.ref("r2_crm.r2_crm_report_completion_protocol")
-        cls.env.user.company_id.r2_crm_protocol_terms = "Goods not collected within 90 days"
+        cls.env.user.company_id.r2_crm_protocol_terms = (
+            "Goods not collected within 90 days"
+        )
 
     def service_story(self):
-        opening = self.note(result_id=self.s1.id, date="2026-03-02 09:30:00",
-                            description="No power\nafter a fall")
+        opening = self.note(
+            result_id=self.s1.id,
+            date="2026-03-02 09:30:00",
+            description="No power\nafter a fall",
+        )
         case = opening.case_id
-        self.note(case_id=case.id, name="Ordered a new motherboard",
-                  date="2026-03-05 10:00:00")
-        closing = self.note(case_id=case.id, result_id=self.s2.id, name="Repaired",
-                            date="2026-03-20 16:00:00",
-                            description="Replaced the motherboard, tested 24 h")
+        self.note(
+            case_id=case.id,
+            name="Ordered a new motherboard",
+            date="2026-03-05 10:00:00",
+        )
+        closing = self.note(
+            case_id=case.id,
+            result_id=self.s2.id,
+            name="Repaired",
+            date="2026-03-20 16:00:00",
+            description="Replaced the motherboard, tested 24 h",
+        )
         return opening, closing, case
 
     def html(self, report, notes):
@@ -62,9 +74,11 @@ class TestProtocols(R2CrmCase):
         self.assertRegex(html, r"<span>4</span> days late")
 
     def test_user_text_is_escaped(self):
-        opening = self.note(result_id=self.s1.id,
-                            description="<script>alert('x')</script>",
-                            item_description="<b>bold</b>")
+        opening = self.note(
+            result_id=self.s1.id,
+            description="<script>alert('x')</script>",
+            item_description="<b>bold</b>",
+        )
         html = self.html(self.intake, opening)
         self.assertNotIn("<script>alert", html)
         self.assertIn("&lt;script&gt;alert", html)
@@ -89,15 +103,18 @@ class TestProtocols(R2CrmCase):
             self.assertEqual(report.report_type, "qweb-pdf")
         _opening, closing, case = self.service_story()
         from odoo.tools.safe_eval import safe_eval
+
         name = safe_eval(self.completion.print_report_name, {"object": closing})
         self.assertIn(case.name.replace("/", "-"), name)
 
     def test_real_pdf_through_wkhtmltopdf(self):
         opening, _closing, case = self.service_story()
         self.env["ir.config_parameter"].sudo().set_param(
-            "report.url", "http://localhost:%s" % config["http_port"])
-        with tempfile.TemporaryDirectory() as tmp, \
-                patch.dict(config.options, {"test_report_directory": tmp}):
+            "report.url", "http://localhost:%s" % config["http_port"]
+        )
+        with tempfile.TemporaryDirectory() as tmp, patch.dict(
+            config.options, {"test_report_directory": tmp}
+        ):
             pdf, kind = self.intake.render_qweb_pdf(opening.ids)
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))

@@ -1,4 +1,5 @@
 """The business rules, tested without a database."""
+
 import unittest
 from datetime import date
 
@@ -8,8 +9,10 @@ from .. import rules
 class TestResultTransition(unittest.TestCase):
 
     def test_open_case_without_case_creates_one(self):
-        self.assertEqual(rules.result_transition(rules.OPEN_CASE, None),
-                         rules.Transition("create", rules.OPEN))
+        self.assertEqual(
+            rules.result_transition(rules.OPEN_CASE, None),
+            rules.Transition("create", rules.OPEN),
+        )
 
     def test_open_case_on_linked_note_is_refused(self):
         for state in (rules.OPEN, rules.SUCCESS):
@@ -18,10 +21,14 @@ class TestResultTransition(unittest.TestCase):
             self.assertEqual(error.exception.code, rules.ERR_ALREADY_LINKED)
 
     def test_close_success_and_failure_on_open_case(self):
-        self.assertEqual(rules.result_transition(rules.CLOSE_SUCCESS, rules.OPEN),
-                         rules.Transition("close", rules.SUCCESS))
-        self.assertEqual(rules.result_transition(rules.CLOSE_FAILURE, rules.OPEN),
-                         rules.Transition("close", rules.FAILURE))
+        self.assertEqual(
+            rules.result_transition(rules.CLOSE_SUCCESS, rules.OPEN),
+            rules.Transition("close", rules.SUCCESS),
+        )
+        self.assertEqual(
+            rules.result_transition(rules.CLOSE_FAILURE, rules.OPEN),
+            rules.Transition("close", rules.FAILURE),
+        )
 
     def test_close_without_case_is_refused(self):
         with self.assertRaises(rules.TransitionError) as error:
@@ -35,10 +42,13 @@ class TestResultTransition(unittest.TestCase):
             self.assertEqual(error.exception.code, rules.ERR_CASE_CLOSED)
 
     def test_no_action_changes_nothing(self):
-        self.assertEqual(rules.result_transition(rules.NONE, rules.OPEN),
-                         rules.Transition(None, rules.OPEN))
-        self.assertEqual(rules.result_transition(False, None),
-                         rules.Transition(None, None))
+        self.assertEqual(
+            rules.result_transition(rules.NONE, rules.OPEN),
+            rules.Transition(None, rules.OPEN),
+        )
+        self.assertEqual(
+            rules.result_transition(False, None), rules.Transition(None, None)
+        )
 
     def test_unknown_action_is_a_programming_error(self):
         with self.assertRaises(ValueError):
@@ -58,8 +68,9 @@ class TestWiek(unittest.TestCase):
         self.assertEqual(rules.days_left(date(2026, 3, 7), self.today), -3)
 
     def test_closed_case_is_frozen_at_closing_date(self):
-        days = rules.days_left(date(2026, 3, 7), self.today, rules.SUCCESS,
-                               date(2026, 3, 5))
+        days = rules.days_left(
+            date(2026, 3, 7), self.today, rules.SUCCESS, date(2026, 3, 5)
+        )
         self.assertEqual(days, 2)
 
     def test_no_deadline_has_no_wiek(self):

@@ -11,19 +11,38 @@ class TestSales(R2CrmCase):
         cls.level_offer = cls.env.ref("r2_crm.level_offer")
         cls.level_negotiation = cls.env.ref("r2_crm.level_negotiation")
         cls.reason = cls.env.ref("r2_crm.failure_reason_price")
-        cls.product = cls.env["product.product"].create({
-            "name": "Kasa fiskalna", "type": "consu", "lst_price": 1500.0})
-        cls.service_product = cls.env["product.product"].create({
-            "name": "Wdrożenie", "type": "service", "lst_price": 300.0})
+        cls.product = cls.env["product.product"].create(
+            {"name": "Kasa fiskalna", "type": "consu", "lst_price": 1500.0}
+        )
+        cls.service_product = cls.env["product.product"].create(
+            {"name": "Wdrożenie", "type": "service", "lst_price": 300.0}
+        )
 
     def contract(self, **values):
         vals = {
-            "purpose": "sale", "partner_id": self.partner.id,
+            "purpose": "sale",
+            "partner_id": self.partner.id,
             "line_ids": [
-                (0, 0, {"product_id": self.product.id, "name": "Kasa fiskalna",
-                        "quantity": 2, "price_unit": 1500.0}),
-                (0, 0, {"product_id": self.service_product.id, "name": "Wdrożenie",
-                        "quantity": 3, "price_unit": 300.0}),
+                (
+                    0,
+                    0,
+                    {
+                        "product_id": self.product.id,
+                        "name": "Kasa fiskalna",
+                        "quantity": 2,
+                        "price_unit": 1500.0,
+                    },
+                ),
+                (
+                    0,
+                    0,
+                    {
+                        "product_id": self.service_product.id,
+                        "name": "Wdrożenie",
+                        "quantity": 3,
+                        "price_unit": 300.0,
+                    },
+                ),
             ],
         }
         vals.update(values)
@@ -55,8 +74,9 @@ class TestSales(R2CrmCase):
         contract.write({"probability": 50.0})
         self.assertAlmostEqual(contract.amount_weighted, 1200.0)
         # stored: the value is in the table, usable for pivot and sorting
-        self.env.cr.execute("SELECT amount_total FROM r2_crm_case WHERE id = %s",
-                            (contract.id,))
+        self.env.cr.execute(
+            "SELECT amount_total FROM r2_crm_case WHERE id = %s", (contract.id,)
+        )
         self.assertAlmostEqual(self.env.cr.fetchone()[0], 2400.0)
 
     def test_line_onchange_takes_product_name_and_price(self):
@@ -72,15 +92,21 @@ class TestSales(R2CrmCase):
         self.assertTrue(contract.date_closed)
 
     def fiasco_wizard(self, contracts, **values):
-        return self.env["r2.crm.case.fiasco.wizard"].with_context(
-            active_model="r2.crm.case", active_ids=contracts.ids).create(values)
+        return (
+            self.env["r2.crm.case.fiasco.wizard"]
+            .with_context(active_model="r2.crm.case", active_ids=contracts.ids)
+            .create(values)
+        )
 
     def test_mark_fiasco_with_reason_and_note(self):
         contract = self.contract()
         action = contract.action_mark_fiasco()
         self.assertEqual(action["res_model"], "r2.crm.case.fiasco.wizard")
-        self.fiasco_wizard(contract, failure_reason_id=self.reason.id,
-                           failure_note="Competitor\nwas cheaper").action_confirm()
+        self.fiasco_wizard(
+            contract,
+            failure_reason_id=self.reason.id,
+            failure_note="Competitor\nwas cheaper",
+        ).action_confirm()
         self.assertEqual(contract.state, "failure")
         self.assertEqual(contract.failure_reason_id, self.reason)
         self.assertEqual(contract.failure_note, "Competitor\nwas cheaper")
@@ -101,7 +127,9 @@ class TestSales(R2CrmCase):
         closed = self.contract()
         closed.action_mark_success()
         other_closed = self.contract()
-        self.fiasco_wizard(other_closed, failure_reason_id=self.reason.id).action_confirm()
+        self.fiasco_wizard(
+            other_closed, failure_reason_id=self.reason.id
+        ).action_confirm()
         with self.assertRaises(UserError) as error:
             (open_one | closed | other_closed).action_mark_success()
         self.assertIn(closed.name, error.exception.name)
@@ -153,16 +181,22 @@ class TestSales(R2CrmCase):
         self.assertEqual(invoice.r2_crm_case_id, contract)
         self.assertEqual(invoice.origin, contract.name)
         self.assertEqual(
-            sorted((line.product_id.id, line.quantity, line.price_unit)
-                   for line in invoice.invoice_line_ids),
-            sorted((line.product_id.id, line.quantity, line.price_unit)
-                   for line in contract.line_ids))
+            sorted(
+                (line.product_id.id, line.quantity, line.price_unit)
+                for line in invoice.invoice_line_ids
+            ),
+            sorted(
+                (line.product_id.id, line.quantity, line.price_unit)
+                for line in contract.line_ids
+            ),
+        )
         self.assertTrue(all(invoice.invoice_line_ids.mapped("account_id")))
         invoice.action_invoice_open()
         self.assertEqual(invoice.state, "open")
         self.assertAlmostEqual(invoice.amount_untaxed, contract.amount_total)
         receivable = invoice.move_id.line_ids.filtered(
-            lambda line: line.account_id == invoice.account_id)
+            lambda line: line.account_id == invoice.account_id
+        )
         self.assertAlmostEqual(receivable.debit, invoice.amount_total)
 
     def test_several_invoices_and_smart_button(self):
@@ -171,8 +205,9 @@ class TestSales(R2CrmCase):
         contract.action_create_invoice()
         self.assertEqual(contract.invoice_count, 2)
         action = contract.action_view_invoices()
-        self.assertEqual(self.env["account.invoice"].search(action["domain"]),
-                         contract.invoice_ids)
+        self.assertEqual(
+            self.env["account.invoice"].search(action["domain"]), contract.invoice_ids
+        )
 
     def test_invoice_without_lines_is_refused(self):
         contract = self.contract(line_ids=[])
@@ -199,6 +234,8 @@ class TestSales(R2CrmCase):
         self.fiasco_wizard(contract, failure_reason_id=self.reason.id).action_confirm()
         groups = self.Case.read_group(
             [("state", "=", "failure"), ("partner_id", "=", self.partner.id)],
-            ["failure_reason_id", "amount_total"], ["failure_reason_id"])
+            ["failure_reason_id", "amount_total"],
+            ["failure_reason_id"],
+        )
         self.assertEqual(groups[0]["failure_reason_id"][0], self.reason.id)
         self.assertAlmostEqual(groups[0]["amount_total"], 3900.0)

@@ -10,44 +10,87 @@ class TestDepartments(R2CrmCase):
         super(TestDepartments, cls).setUpClass()
         Users = cls.env["res.users"].with_context(no_reset_password=True)
         department = cls.env.ref("r2_crm.r2_crm_group_user_department")
-        cls.svc = Users.create({
-            "name": "Serwis Dział", "login": "r2_svc_dept", "r2_crm_department": "service",
-            "groups_id": [(6, 0, [department.id])]})
-        cls.sal = Users.create({
-            "name": "Sprzedaż Dział", "login": "r2_sal_dept", "r2_crm_department": "sale",
-            "groups_id": [(6, 0, [department.id])]})
-        cls.nodept = Users.create({
-            "name": "Bez działu", "login": "r2_no_dept",
-            "groups_id": [(6, 0, [department.id])]})
-        cls.all_user = Users.create({
-            "name": "Wszystkie działy", "login": "r2_all_dept", "r2_crm_department": "sale",
-            "groups_id": [(6, 0, [cls.env.ref("r2_crm.r2_crm_group_user").id])]})
+        cls.svc = Users.create(
+            {
+                "name": "Serwis Dział",
+                "login": "r2_svc_dept",
+                "r2_crm_department": "service",
+                "groups_id": [(6, 0, [department.id])],
+            }
+        )
+        cls.sal = Users.create(
+            {
+                "name": "Sprzedaż Dział",
+                "login": "r2_sal_dept",
+                "r2_crm_department": "sale",
+                "groups_id": [(6, 0, [department.id])],
+            }
+        )
+        cls.nodept = Users.create(
+            {
+                "name": "Bez działu",
+                "login": "r2_no_dept",
+                "groups_id": [(6, 0, [department.id])],
+            }
+        )
+        cls.all_user = Users.create(
+            {
+                "name": "Wszystkie działy",
+                "login": "r2_all_dept",
+                "r2_crm_department": "sale",
+                "groups_id": [(6, 0, [cls.env.ref("r2_crm.r2_crm_group_user").id])],
+            }
+        )
         Case = cls.env["r2.crm.case"]
-        cls.sale_case = Case.create({"purpose": "sale", "partner_id": cls.partner.id,
-                                     "user_id": cls.env.ref("base.user_root").id})
-        cls.service_case = Case.create({"purpose": "service", "partner_id": cls.partner.id,
-                                        "user_id": cls.env.ref("base.user_root").id})
-        cls.other_case = Case.create({"purpose": "other", "partner_id": cls.partner.id,
-                                      "user_id": cls.env.ref("base.user_root").id})
+        cls.sale_case = Case.create(
+            {
+                "purpose": "sale",
+                "partner_id": cls.partner.id,
+                "user_id": cls.env.ref("base.user_root").id,
+            }
+        )
+        cls.service_case = Case.create(
+            {
+                "purpose": "service",
+                "partner_id": cls.partner.id,
+                "user_id": cls.env.ref("base.user_root").id,
+            }
+        )
+        cls.other_case = Case.create(
+            {
+                "purpose": "other",
+                "partner_id": cls.partner.id,
+                "user_id": cls.env.ref("base.user_root").id,
+            }
+        )
         Contact = cls.env["r2.crm.contact"]
-        cls.sale_note = Contact.create({"purpose": "sale", "partner_id": cls.partner.id,
-                                        "name": "Sales talk", "case_id": cls.sale_case.id,
-                                        "user_id": cls.env.ref("base.user_root").id})
+        cls.sale_note = Contact.create(
+            {
+                "purpose": "sale",
+                "partner_id": cls.partner.id,
+                "name": "Sales talk",
+                "case_id": cls.sale_case.id,
+                "user_id": cls.env.ref("base.user_root").id,
+            }
+        )
 
     def visible_cases(self, user):
         ids = (self.sale_case | self.service_case | self.other_case).ids
         return self.Case.sudo(user).search([("id", "in", ids)])
 
     def test_service_user_cannot_read_or_write_sales(self):
-        self.assertEqual(self.visible_cases(self.svc), self.service_case | self.other_case)
+        self.assertEqual(
+            self.visible_cases(self.svc), self.service_case | self.other_case
+        )
         with self.assertRaises(AccessError):
             self.sale_case.sudo(self.svc).read(["name"])
         with self.assertRaises(AccessError):
             self.sale_case.sudo(self.svc).write({"description": "hacked"})
         with self.assertRaises(AccessError):
             self.sale_note.sudo(self.svc).read(["name"])
-        self.assertFalse(self.Contact.sudo(self.svc).search(
-            [("id", "=", self.sale_note.id)]))
+        self.assertFalse(
+            self.Contact.sudo(self.svc).search([("id", "=", self.sale_note.id)])
+        )
         self.assertFalse(self.sale_case.description)
 
     def test_sales_user_sees_sales_and_other(self):
@@ -55,14 +98,19 @@ class TestDepartments(R2CrmCase):
 
     def test_user_without_department_sees_other_and_own(self):
         own = self.Case.sudo(self.nodept).create(
-            {"purpose": "service", "partner_id": self.partner.id})
+            {"purpose": "service", "partner_id": self.partner.id}
+        )
         ids = (self.sale_case | self.service_case | self.other_case | own).ids
-        self.assertEqual(self.Case.sudo(self.nodept).search([("id", "in", ids)]),
-                         self.other_case | own)
+        self.assertEqual(
+            self.Case.sudo(self.nodept).search([("id", "in", ids)]),
+            self.other_case | own,
+        )
 
     def test_all_departments_user_sees_everything(self):
-        self.assertEqual(self.visible_cases(self.all_user),
-                         self.sale_case | self.service_case | self.other_case)
+        self.assertEqual(
+            self.visible_cases(self.all_user),
+            self.sale_case | self.service_case | self.other_case,
+        )
 
     def test_groups_form_a_ladder_and_admin_is_manager(self):
         manager = self.env.ref("r2_crm.r2_crm_group_manager")
@@ -70,13 +118,17 @@ class TestDepartments(R2CrmCase):
         department = self.env.ref("r2_crm.r2_crm_group_user_department")
         self.assertIn(user, manager.implied_ids)
         self.assertIn(department, user.implied_ids)
-        self.assertTrue(self.env.ref("base.user_root").has_group("r2_crm.r2_crm_group_manager"))
+        self.assertTrue(
+            self.env.ref("base.user_root").has_group("r2_crm.r2_crm_group_manager")
+        )
 
     def test_users_cannot_write_configuration(self):
         with self.assertRaises(AccessError):
             self.s1.sudo(self.all_user).write({"name": "Changed"})
         with self.assertRaises(AccessError):
-            self.env.ref("r2_crm.level_offer").sudo(self.all_user).write({"probability": 1})
+            self.env.ref("r2_crm.level_offer").sudo(self.all_user).write(
+                {"probability": 1}
+            )
         with self.assertRaises(AccessError):
             self.Case.sudo(self.all_user).browse(self.other_case.id).unlink()
 
@@ -85,14 +137,26 @@ class TestCompanies(R2CrmCase):
 
     def test_company_isolation(self):
         company_b = self.env["res.company"].create({"name": "Oddział B"})
-        user_b = self.env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Użytkownik B", "login": "r2_company_b",
-            "company_id": company_b.id, "company_ids": [(6, 0, [company_b.id])],
-            "groups_id": [(6, 0, [self.env.ref("r2_crm.r2_crm_group_manager").id])]})
+        user_b = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Użytkownik B",
+                    "login": "r2_company_b",
+                    "company_id": company_b.id,
+                    "company_ids": [(6, 0, [company_b.id])],
+                    "groups_id": [
+                        (6, 0, [self.env.ref("r2_crm.r2_crm_group_manager").id])
+                    ],
+                }
+            )
+        )
         case_a = self.Case.create({"purpose": "sale", "partner_id": self.partner.id})
         note_a = self.note()
         case_b = self.Case.sudo(user_b).create(
-            {"purpose": "sale", "partner_id": self.other_partner.id})
+            {"purpose": "sale", "partner_id": self.other_partner.id}
+        )
         self.assertEqual(case_b.company_id, company_b)
         self.assertEqual(case_b.name[:4], "SAL/")
         visible = self.Case.sudo(user_b).search([("id", "in", (case_a | case_b).ids)])
@@ -102,8 +166,11 @@ class TestCompanies(R2CrmCase):
         with self.assertRaises(AccessError):
             note_a.sudo(user_b).read(["name"])
         self.assertNotIn(self.s1, self.Result.sudo(user_b).search([]))
-        self.assertFalse(self.Case.search([("id", "=", case_b.id)]).filtered(
-            lambda case: case.company_id != company_b))
+        self.assertFalse(
+            self.Case.search([("id", "=", case_b.id)]).filtered(
+                lambda case: case.company_id != company_b
+            )
+        )
 
 
 class TestDeleting(R2CrmCase):
@@ -137,8 +204,9 @@ class TestDeleting(R2CrmCase):
         with self.assertRaises(UserError):
             self.s1.unlink()
         level = self.env.ref("r2_crm.level_offer")
-        self.Case.create({"purpose": "sale", "partner_id": self.partner.id,
-                          "level_id": level.id})
+        self.Case.create(
+            {"purpose": "sale", "partner_id": self.partner.id, "level_id": level.id}
+        )
         with self.assertRaises(UserError):
             level.unlink()
         level.active = False

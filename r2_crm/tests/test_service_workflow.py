@@ -38,8 +38,12 @@ class TestServiceWorkflow(R2CrmCase):
 
     def test_s2_closes_case_as_success(self):
         case = self.note(result_id=self.s1.id).case_id
-        closing = self.note(result_id=self.s2.id, case_id=case.id,
-                            name="Repaired", date="2026-03-12 15:00:00")
+        closing = self.note(
+            result_id=self.s2.id,
+            case_id=case.id,
+            name="Repaired",
+            date="2026-03-12 15:00:00",
+        )
         self.assertEqual(case.state, "success")
         self.assertEqual(case.date_closed, "2026-03-12")
         self.assertEqual(closing.case_id, case)
@@ -55,7 +59,9 @@ class TestServiceWorkflow(R2CrmCase):
         note = self.note(result_id=self.s1.id)
         case = note.case_id
         note.write({"description": "Also the screen is cracked"})
-        self.assertEqual(self.Case.search_count([("partner_id", "=", self.partner.id)]), 1)
+        self.assertEqual(
+            self.Case.search_count([("partner_id", "=", self.partner.id)]), 1
+        )
         self.assertEqual(note.case_id, case)
 
     def assertRefusedAndNothingSaved(self, message_part, **values):
@@ -66,27 +72,38 @@ class TestServiceWorkflow(R2CrmCase):
         self.assertIn(message_part, error.exception.name)
         self.assertEqual(self.Contact.search_count([]), contacts_before)
         self.Case.invalidate_cache()
-        self.assertEqual(self.Case.search([]).read(["state", "date_closed"]), cases_before)
+        self.assertEqual(
+            self.Case.search([]).read(["state", "date_closed"]), cases_before
+        )
 
     def test_s2_without_case_is_refused(self):
-        self.assertRefusedAndNothingSaved("not linked to any case", result_id=self.s2.id)
+        self.assertRefusedAndNothingSaved(
+            "not linked to any case", result_id=self.s2.id
+        )
 
     def test_s2_on_closed_case_is_refused(self):
         case = self.note(result_id=self.s1.id).case_id
         self.note(result_id=self.s2.id, case_id=case.id)
         self.assertRefusedAndNothingSaved(
-            "already closed", result_id=self.s2.id, case_id=case.id)
+            "already closed", result_id=self.s2.id, case_id=case.id
+        )
         self.assertEqual(len(case.contact_ids), 2)
 
     def test_s1_on_linked_note_is_refused(self):
         case = self.note(result_id=self.s1.id).case_id
         self.assertRefusedAndNothingSaved(
-            "already linked", result_id=self.s1.id, case_id=case.id)
+            "already linked", result_id=self.s1.id, case_id=case.id
+        )
 
     def test_custom_close_failure_result(self):
-        gave_up = self.Result.create({
-            "code": "T-FAIL", "name": "Not repairable", "purpose": "service",
-            "action": "close_failure"})
+        gave_up = self.Result.create(
+            {
+                "code": "T-FAIL",
+                "name": "Not repairable",
+                "purpose": "service",
+                "action": "close_failure",
+            }
+        )
         case = self.note(result_id=self.s1.id).case_id
         self.note(result_id=gave_up.id, case_id=case.id, date="2026-03-20 10:00:00")
         self.assertEqual(case.state, "failure")
@@ -100,15 +117,24 @@ class TestServiceWorkflow(R2CrmCase):
 
     def test_deadline_before_opening_is_refused(self):
         with self.assertRaises(ValidationError), self.cr.savepoint():
-            self.Case.create({"partner_id": self.partner.id, "date_open": "2026-03-10",
-                              "date_deadline": "2026-03-09"})
+            self.Case.create(
+                {
+                    "partner_id": self.partner.id,
+                    "date_open": "2026-03-10",
+                    "date_deadline": "2026-03-09",
+                }
+            )
 
 
 class TestWiek(R2CrmCase):
 
     def make_case(self, deadline, **values):
-        vals = {"purpose": "service", "partner_id": self.partner.id,
-                "date_open": "2026-01-01", "date_deadline": deadline}
+        vals = {
+            "purpose": "service",
+            "partner_id": self.partner.id,
+            "date_open": "2026-01-01",
+            "date_deadline": deadline,
+        }
         vals.update(values)
         return self.Case.create(vals)
 
@@ -130,13 +156,20 @@ class TestWiek(R2CrmCase):
 
     def search_filter(self, name, today):
         arch = etree.fromstring(
-            self.env.ref("r2_crm.r2_crm_case_view_search").arch.encode())
+            self.env.ref("r2_crm.r2_crm_case_view_search").arch.encode()
+        )
         domain = arch.xpath("//filter[@name='%s']" % name)[0].get("domain")
         from datetime import datetime
         from dateutil.relativedelta import relativedelta
-        domain = safe_eval(domain, {
-            "context_today": lambda: datetime(today.year, today.month, today.day),
-            "relativedelta": relativedelta, "uid": self.env.uid})
+
+        domain = safe_eval(
+            domain,
+            {
+                "context_today": lambda: datetime(today.year, today.month, today.day),
+                "relativedelta": relativedelta,
+                "uid": self.env.uid,
+            },
+        )
         return self.Case.search(domain + [("partner_id", "=", self.partner.id)])
 
     def test_overdue_and_due_this_week_filters(self):
@@ -152,8 +185,11 @@ class TestWiek(R2CrmCase):
         self.assertNotIn(future, self.search_filter("due_week", today_date))
 
     def test_list_order_by_deadline_gives_wiek_order(self):
-        cases = self.make_case("2026-03-24") | self.make_case("2026-03-07") \
+        cases = (
+            self.make_case("2026-03-24")
+            | self.make_case("2026-03-07")
             | self.make_case("2026-03-10")
+        )
         with self.frozen_today(self.d(2026, 3, 10)):
             ordered = self.Case.search([("id", "in", cases.ids)])
             self.assertEqual(ordered.mapped("days_left"), [-3, 0, 14])
@@ -166,15 +202,22 @@ class TestHistory(R2CrmCase):
         case = opening.case_id
         call = self.note(case_id=case.id, name="Called", date="2026-03-03 10:00:00")
         self.note(name="Unrelated question", date="2026-03-04 10:00:00")
-        closing = self.note(result_id=self.s2.id, case_id=case.id, name="Done",
-                            date="2026-03-05 10:00:00")
+        closing = self.note(
+            result_id=self.s2.id,
+            case_id=case.id,
+            name="Done",
+            date="2026-03-05 10:00:00",
+        )
         self.assertEqual(closing.history_ids.ids, [call.id, opening.id])
         self.assertEqual(call.history_ids.ids, [closing.id, opening.id])
 
     def test_history_without_case_lists_partner_entries(self):
         first = self.note(name="First", date="2026-03-01 10:00:00")
-        child = self.note(name="Person", partner_id=self.partner_contact.id,
-                          date="2026-03-02 10:00:00")
+        child = self.note(
+            name="Person",
+            partner_id=self.partner_contact.id,
+            date="2026-03-02 10:00:00",
+        )
         self.note(name="Other customer", partner_id=self.other_partner.id)
         latest = self.note(name="Latest", date="2026-03-03 10:00:00")
         self.assertEqual(latest.history_ids.ids, [child.id, first.id])
@@ -200,13 +243,22 @@ class TestHomeAction(R2CrmCase):
         self.assertEqual(self.env.ref("base.user_root").action_id.id, action.id)
 
     def test_non_crm_user_is_left_alone(self):
-        user = self.env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Accountant", "login": "r2_no_crm",
-            "groups_id": [(6, 0, [self.env.ref("base.group_user").id])]})
+        user = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Accountant",
+                    "login": "r2_no_crm",
+                    "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
+                }
+            )
+        )
         self.assertFalse(user.action_id)
         self.assertFalse(user.r2_crm_tasks_at_start)
 
     def test_purpose_defaults_to_department(self):
-        note = self.Contact.sudo(self.service_user).create({
-            "partner_id": self.partner.id, "name": "Hello"})
+        note = self.Contact.sudo(self.service_user).create(
+            {"partner_id": self.partner.id, "name": "Hello"}
+        )
         self.assertEqual(note.purpose, "service")

@@ -7,8 +7,11 @@ from .common import R2CrmCase
 class TestTasks(R2CrmCase):
 
     def task(self, **values):
-        vals = {"type": "task", "name": "Call back about the offer",
-                "date_deadline": fields.Date.context_today(self.Contact)}
+        vals = {
+            "type": "task",
+            "name": "Call back about the offer",
+            "date_deadline": fields.Date.context_today(self.Contact),
+        }
         vals.update(values)
         return self.note(**vals)
 
@@ -54,6 +57,7 @@ class TestTasks(R2CrmCase):
 
     def test_my_tasks_today_action_domain(self):
         from datetime import datetime
+
         today = fields.Date.context_today(self.Contact)
         due = self.task(date_deadline=today)
         late = self.task(date_deadline="2020-01-01")
@@ -62,8 +66,13 @@ class TestTasks(R2CrmCase):
         done.action_mark_done()
         action = self.env.ref("r2_crm.r2_crm_contact_action_my_tasks_today")
         from odoo.tools.safe_eval import safe_eval
-        domain = safe_eval(action.domain, {
-            "uid": self.service_user.id,
-            "context_today": lambda: datetime.strptime(today, "%Y-%m-%d")})
+
+        domain = safe_eval(
+            action.domain,
+            {
+                "uid": self.service_user.id,
+                "context_today": lambda: datetime.strptime(today, "%Y-%m-%d"),
+            },
+        )
         found = self.Contact.search(domain)
         self.assertEqual(found, due | late)

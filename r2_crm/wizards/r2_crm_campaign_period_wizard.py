@@ -15,15 +15,23 @@ class R2CrmCampaignPeriodWizard(models.TransientModel):
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
         for wizard in self:
-            if wizard.date_from and wizard.date_to and wizard.date_to < wizard.date_from:
+            if (
+                wizard.date_from
+                and wizard.date_to
+                and wizard.date_to < wizard.date_from
+            ):
                 raise ValidationError(_("The period must end after it starts."))
 
     def action_show(self):
         self.ensure_one()
         context = dict(self.env.context)
         context.pop("default_campaign_id", None)
-        context.update({"revenue_date_from": self.date_from or False,
-                        "revenue_date_to": self.date_to or False})
+        context.update(
+            {
+                "revenue_date_from": self.date_from or False,
+                "revenue_date_to": self.date_to or False,
+            }
+        )
         return {
             "type": "ir.actions.act_window",
             "name": _("Statistics for a period"),

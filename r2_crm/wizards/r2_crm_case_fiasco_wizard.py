@@ -13,7 +13,11 @@ class R2CrmCaseFiascoWizard(models.TransientModel):
         return []
 
     case_ids = fields.Many2many(
-        "r2.crm.case", string="Contracts", default=_default_case_ids, readonly=True)
+        "r2.crm.case",
+        string="Contracts",
+        readonly=True,
+        default=lambda self: self._default_case_ids(),
+    )
     failure_reason_id = fields.Many2one("r2.crm.failure.reason", string="Reason")
     failure_note = fields.Text(string="Why the customer gave up")
 
@@ -22,14 +26,21 @@ class R2CrmCaseFiascoWizard(models.TransientModel):
         if not self.failure_reason_id:
             raise UserError(_("Choose the reason of the fiasco."))
         cases = self.case_ids
-        cases._check_state(["open"], _(
-            "Only open contracts can be marked as fiasco. Not open: %(cases)s."))
-        cases._r2_crm_close("failure", fields.Date.context_today(self), {
-            "failure_reason_id": self.failure_reason_id.id,
-            "failure_note": self.failure_note,
-        })
-        body = html_escape(_("Fiasco: %(reason)s") % {
-            "reason": self.failure_reason_id.name})
+        cases._check_state(
+            ["open"],
+            _("Only open contracts can be marked as fiasco. Not open: %(cases)s."),
+        )
+        cases._r2_crm_close(
+            "failure",
+            fields.Date.context_today(self),
+            {
+                "failure_reason_id": self.failure_reason_id.id,
+                "failure_note": self.failure_note,
+            },
+        )
+        body = html_escape(
+            _("Fiasco: %(reason)s") % {"reason": self.failure_reason_id.name}
+        )
         if self.failure_note:
             body += plaintext2html(self.failure_note)
         for case in cases:
