@@ -323,6 +323,25 @@ def table_fingerprint(db):
     return out.strip()
 
 
+def check_translations(summary, db, args):
+    """pl.po must translate every msgid of a template freshly exported from Odoo."""
+    template = os.path.join(LOG_DIR, "r2_crm-exported.po")
+    rc = run_logged(odoo_cmd(db, "--i18n-export=%s" % template, "--modules=%s" % MODULE,
+                             "--stop-after-init", "--http-port=%d" % args.port),
+                    os.path.join(LOG_DIR, "i18n-export.log"), odoo_env())
+    pl_po = os.path.join(ROOT, MODULE, "i18n", "pl.po")
+    result = subprocess.run(["msgcmp", pl_po, template], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, universal_newlines=True)
+    problems = []
+    if rc:
+        problems.append("translation export exited %d" % rc)
+    if result.returncode:
+        problems.append("i18n/pl.po lacks translations (export the template again and "
+                        "translate):\n" + result.stdout.strip())
+    summary.add(0 if problems else 1, 1 if problems else 0, problems)
+    print("translations: pl.po %s" % ("incomplete" if problems else "complete"))
+
+
 def odoo_shell(db, script, log):
     with open(log, "w") as out:
         return subprocess.run(
@@ -439,6 +458,7 @@ def cmd_test(args):
             "browser",
             {"R2CRM_E2E_DB": db, "R2CRM_E2E_PORT": str(args.port + 1)},
         )
+        check_translations(summary, db, args)
         check_lifecycle(summary, template, args)
     finally:
         if not args.keep_db:

@@ -6,3 +6,4 @@ from . import test_campaigns
 from . import test_protocols
 from . import test_security
 from . import test_concurrency
+from . import test_polish
