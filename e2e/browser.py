@@ -81,3 +81,32 @@ def open_menu(driver, label):
 def assert_no_style_error(driver):
     boxes = driver.find_elements(By.XPATH, "//*[contains(text(), 'Style error')]")
     assert not boxes, "the backend assets failed to compile (Style error box)"
+
+
+def fill(driver, name, value):
+    """Type into a char or text field of the open form, by field name."""
+    field = wait_css(driver, ".o_form_view [name='%s']" % name)
+    field.clear()
+    field.send_keys(value)
+
+
+def pick_many2one(driver, name, text):
+    """Type into a many2one and choose the first suggestion containing text."""
+    field = wait_css(driver, ".o_form_view div[name='%s'] input" % name)
+    field.clear()
+    field.send_keys(text)
+    item = WebDriverWait(driver, 20).until(EC.element_to_be_clickable((
+        By.XPATH, "//ul[contains(@class, 'ui-autocomplete')]"
+                  "//a[contains(normalize-space(), '%s')]" % text)))
+    item.click()
+
+
+def click_button(driver, label):
+    button = WebDriverWait(driver, 20).until(EC.element_to_be_clickable((
+        By.XPATH, "//button[normalize-space()='%s'] | //a[normalize-space()='%s']"
+        % (label, label))))
+    button.click()
+
+
+def form_field_text(driver, name):
+    return wait_css(driver, ".o_form_view [name='%s']" % name).text

@@ -33,7 +33,11 @@ class R2CrmCampaign(models.Model):
         "r2.crm.campaign.cost", "campaign_id", string="Costs", copy=False
     )
     bill_ids = fields.One2many(
-        "account.invoice", "r2_crm_campaign_id", string="Vendor bills", readonly=True
+        "account.invoice",
+        "r2_crm_campaign_id",
+        string="Vendor bills",
+        readonly=True,
+        groups="account.group_account_invoice",
     )
 
     # Statistics (Statystyka): computed for all campaigns at once, in SQL.

@@ -118,7 +118,11 @@ class R2CrmCase(models.Model):
         string="Why the customer gave up", readonly=True, copy=False
     )
     invoice_ids = fields.One2many(
-        "account.invoice", "r2_crm_case_id", string="Invoices", readonly=True
+        "account.invoice",
+        "r2_crm_case_id",
+        string="Invoices",
+        readonly=True,
+        groups="account.group_account_invoice",
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     campaign_id = fields.Many2one(
@@ -170,7 +174,8 @@ class R2CrmCase(models.Model):
     def _compute_invoice_count(self):
         counts = dict(
             (row["r2_crm_case_id"][0], row["r2_crm_case_id_count"])
-            for row in self.env["account.invoice"].read_group(
+            # a count only: CRM users without invoicing rights see it too
+            for row in self.env["account.invoice"].sudo().read_group(
                 [("r2_crm_case_id", "in", self.ids)],
                 ["r2_crm_case_id"],
                 ["r2_crm_case_id"],
@@ -226,7 +231,7 @@ class R2CrmCase(models.Model):
 
     def unlink(self):
         for case in self:
-            if case.contact_ids or case.invoice_ids:
+            if case.contact_ids or case.sudo().invoice_ids:
                 raise UserError(
                     _("%(case)s has linked contacts or invoices and cannot be deleted.")
                     % {"case": case.name}

@@ -214,3 +214,32 @@ class TestDeleting(R2CrmCase):
         unused = self.env["r2.crm.failure.reason"].create({"name": "Unused"})
         unused.unlink()
         self.assertFalse(unused.exists())
+
+
+class TestFormsWithoutInvoicingRights(R2CrmCase):
+    """A CRM user without accounting rights can open every r2_crm form."""
+
+    def test_forms_read_as_department_user(self):
+        user = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Tylko CRM",
+                    "login": "r2_only_crm",
+                    "r2_crm_department": "service",
+                    "groups_id": [
+                        (6, 0, [self.env.ref("r2_crm.r2_crm_group_user_department").id])
+                    ],
+                }
+            )
+        )
+        self.assertFalse(user.has_group("account.group_account_invoice"))
+        case = self.note(result_id=self.s1.id).case_id
+        campaign = self.env["r2.crm.campaign"].create({"name": "Visible"})
+        records = [case, case.contact_ids, campaign, self.partner]
+        for record in records:
+            as_user = record.sudo(user)
+            view = as_user.fields_view_get(view_type="form")
+            values = as_user.read(list(view["fields"]))
+            self.assertEqual(values[0]["id"], record.id)
