@@ -9,6 +9,7 @@
     "author": "r2_crm authors",
     "website": "https://r2crm.invalid/r2_crm",
     "license": "LGPL-3",
+    "images": ["static/description/r2_crm_cases.png"],
     "depends": ["base_automation", "mail", "product", "account_invoicing"],
     "data": [
         "security/r2_crm_security.xml",
