@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export VENV
 
-.PHONY: run test test-odoo-base bootstrap postgres lint clean-test-dbs
+.PHONY: run test test-odoo-base bootstrap postgres lint bench clean-test-dbs
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -30,6 +30,11 @@ test-odoo-base: postgres
 lint: bootstrap
 	$(VENV)/bin/flake8 r2_crm odoocompat tools e2e bench
 	$(VENV)/bin/pylint --rcfile=.pylintrc r2_crm
+
+## make bench [SCALE=small]: ORM against SQL at 100,000 cases / 1,000,000 entries
+SCALE ?= full
+bench: postgres
+	SCALE=$(SCALE) $(PY) bench/run_bench.py
 
 ## drop the cached template databases (they are rebuilt on the next test run)
 clean-test-dbs: postgres

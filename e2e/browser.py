@@ -95,16 +95,28 @@ def pick_many2one(driver, name, text):
     field = wait_css(driver, ".o_form_view div[name='%s'] input" % name)
     field.clear()
     field.send_keys(text)
-    item = WebDriverWait(driver, 20).until(EC.element_to_be_clickable((
-        By.XPATH, "//ul[contains(@class, 'ui-autocomplete')]"
-                  "//a[contains(normalize-space(), '%s')]" % text)))
+    item = WebDriverWait(driver, 20).until(
+        EC.element_to_be_clickable(
+            (
+                By.XPATH,
+                "//ul[contains(@class, 'ui-autocomplete')]"
+                "//a[contains(normalize-space(), '%s')]" % text,
+            )
+        )
+    )
     item.click()
 
 
 def click_button(driver, label):
-    button = WebDriverWait(driver, 20).until(EC.element_to_be_clickable((
-        By.XPATH, "//button[normalize-space()='%s'] | //a[normalize-space()='%s']"
-        % (label, label))))
+    button = WebDriverWait(driver, 20).until(
+        EC.element_to_be_clickable(
+            (
+                By.XPATH,
+                "//button[normalize-space()='%s'] | //a[normalize-space()='%s']"
+                % (label, label),
+            )
+        )
+    )
     button.click()
 
 

@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python e2e/screenshots.py [http://localhost:8069]
 """
+
 import os
 import sys
 import time
@@ -26,7 +27,8 @@ def clear_facets(driver):
 
 def open_row(driver, text):
     driver.find_element(
-        By.XPATH, "//tr[contains(@class, 'o_data_row')][contains(., '%s')]" % text).click()
+        By.XPATH, "//tr[contains(@class, 'o_data_row')][contains(., '%s')]" % text
+    ).click()
     wait_for_view(driver, ".o_form_view")
 
 

@@ -10,6 +10,8 @@
     "website": "https://r2crm.invalid/r2_crm",
     "license": "LGPL-3",
     "images": ["static/description/r2_crm_cases.png"],
+    # the printed protocols are rendered by wkhtmltopdf
+    "external_dependencies": {"bin": ["wkhtmltopdf"]},
     "depends": ["base_automation", "mail", "product", "account_invoicing"],
     "data": [
         "security/r2_crm_security.xml",

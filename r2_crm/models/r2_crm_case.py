@@ -3,7 +3,6 @@ from odoo.addons import decimal_precision as dp
 from odoo.exceptions import UserError, ValidationError
 
 from .. import rules
-from .res_users import DEPARTMENTS
 
 CASE_STATES = [("open", "Open"), ("success", "Success"), ("failure", "Fiasco")]
 SEQUENCE_CODES = {
@@ -18,11 +17,8 @@ STATE_CHANGE = "r2_crm_state_change"
 class R2CrmCase(models.Model):
     _name = "r2.crm.case"
     _description = "Contract / case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "r2.crm.purpose.mixin"]
     _order = "date_deadline, id desc"
-
-    def _default_purpose(self):
-        return self.env.user.r2_crm_department or "other"
 
     name = fields.Char(
         string="Number",
@@ -31,12 +27,6 @@ class R2CrmCase(models.Model):
         readonly=True,
         default="/",
         index=True,
-    )
-    purpose = fields.Selection(
-        DEPARTMENTS,
-        required=True,
-        index=True,
-        default=lambda self: self._default_purpose(),
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -51,9 +41,6 @@ class R2CrmCase(models.Model):
         default=lambda self: self.env.user,
         index=True,
         track_visibility="onchange",
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.user.company_id
     )
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     date_open = fields.Date(
@@ -137,6 +124,13 @@ class R2CrmCase(models.Model):
         ),
     ]
 
+    def init(self):
+        # The open list ordered by deadline and the Overdue filter.
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS r2_crm_case_state_deadline_idx "
+            "ON r2_crm_case (state, date_deadline)"
+        )
+
     def _r2_crm_today(self):
         """Today in the user's timezone, as a date (tests freeze it)."""
         return fields.Date.from_string(fields.Date.context_today(self))
@@ -175,7 +169,9 @@ class R2CrmCase(models.Model):
         counts = dict(
             (row["r2_crm_case_id"][0], row["r2_crm_case_id_count"])
             # a count only: CRM users without invoicing rights see it too
-            for row in self.env["account.invoice"].sudo().read_group(
+            for row in self.env["account.invoice"]
+            .sudo()
+            .read_group(
                 [("r2_crm_case_id", "in", self.ids)],
                 ["r2_crm_case_id"],
                 ["r2_crm_case_id"],

@@ -7,8 +7,11 @@ class TestPolish(R2CrmCase):
     @classmethod
     def setUpClass(cls):
         super(TestPolish, cls).setUpClass()
-        lang = cls.env["res.lang"].with_context(active_test=False).search(
-            [("code", "=", "pl_PL")])
+        lang = (
+            cls.env["res.lang"]
+            .with_context(active_test=False)
+            .search([("code", "=", "pl_PL")])
+        )
         if not lang.active:
             cls.env["res.lang"].load_lang("pl_PL")
         cls.env["ir.translation"].load_module_terms(["r2_crm"], ["pl_PL"])
@@ -16,12 +19,17 @@ class TestPolish(R2CrmCase):
         cls.partner.lang = "pl_PL"
 
     def test_menus_in_polish(self):
-        menus = self.env["ir.ui.menu"].sudo(self.service_user).with_context(
-            lang="pl_PL")
+        menus = (
+            self.env["ir.ui.menu"].sudo(self.service_user).with_context(lang="pl_PL")
+        )
         names = {
             xmlid: menus.browse(self.env.ref("r2_crm.%s" % xmlid).id).name
-            for xmlid in ("r2_crm_contact_menu", "r2_crm_case_menu",
-                          "r2_crm_campaign_menu", "r2_crm_menu_my_tasks")
+            for xmlid in (
+                "r2_crm_contact_menu",
+                "r2_crm_case_menu",
+                "r2_crm_campaign_menu",
+                "r2_crm_menu_my_tasks",
+            )
         }
         self.assertEqual(names["r2_crm_contact_menu"], "Kontakty")
         self.assertEqual(names["r2_crm_case_menu"], "Kontrakty/Sprawy")
@@ -29,16 +37,24 @@ class TestPolish(R2CrmCase):
         self.assertEqual(names["r2_crm_menu_my_tasks"], "Moje zadania na dziś")
 
     def test_state_and_purpose_labels_in_polish(self):
-        fields = self.Case.sudo(self.service_user).with_context(
-            lang="pl_PL").fields_get(["state", "purpose", "days_left"])
-        self.assertEqual(dict(fields["state"]["selection"]),
-                         {"open": "otwarty", "success": "sukces", "failure": "fiasko"})
+        fields = (
+            self.Case.sudo(self.service_user)
+            .with_context(lang="pl_PL")
+            .fields_get(["state", "purpose", "days_left"])
+        )
+        self.assertEqual(
+            dict(fields["state"]["selection"]),
+            {"open": "otwarty", "success": "sukces", "failure": "fiasko"},
+        )
         self.assertEqual(dict(fields["purpose"]["selection"])["service"], "serwis")
         self.assertEqual(fields["state"]["string"], "Status")
         contact_fields = self.Contact.with_context(lang="pl_PL").fields_get(
-            ["type", "case_id", "result_id", "history_ids"])
-        self.assertEqual(dict(contact_fields["type"]["selection"]),
-                         {"note": "notatka", "task": "zadanie"})
+            ["type", "case_id", "result_id", "history_ids"]
+        )
+        self.assertEqual(
+            dict(contact_fields["type"]["selection"]),
+            {"note": "notatka", "task": "zadanie"},
+        )
         self.assertEqual(contact_fields["case_id"]["string"], "Powiązany z")
         self.assertEqual(contact_fields["result_id"]["string"], "Rezultat")
         self.assertEqual(contact_fields["history_ids"]["string"], "Historia")
@@ -49,8 +65,11 @@ class TestPolish(R2CrmCase):
 
     def test_protocol_prints_in_the_customers_language(self):
         opening = self.note(result_id=self.s1.id)
-        html = self.env.ref("r2_crm.r2_crm_report_intake_protocol").render_qweb_html(
-            opening.ids)[0].decode()
+        html = (
+            self.env.ref("r2_crm.r2_crm_report_intake_protocol")
+            .render_qweb_html(opening.ids)[0]
+            .decode()
+        )
         self.assertIn("Protokół otwarcia usługi serwisowej", html)
         self.assertNotIn("Service intake protocol", html)
 
@@ -58,7 +77,12 @@ class TestPolish(R2CrmCase):
         from odoo.exceptions import ValidationError
 
         with self.assertRaises(ValidationError) as error, self.cr.savepoint():
-            self.Contact.sudo(self.service_user).with_context(lang="pl_PL").create({
-                "purpose": "service", "partner_id": self.partner.id, "name": "x",
-                "result_id": self.s2.id})
+            self.Contact.sudo(self.service_user).with_context(lang="pl_PL").create(
+                {
+                    "purpose": "service",
+                    "partner_id": self.partner.id,
+                    "name": "x",
+                    "result_id": self.s2.id,
+                }
+            )
         self.assertIn("nie jest powiązana z żadną sprawą", error.exception.name)

@@ -1,0 +1,662 @@
+"""r2_crm benchmarks: ORM against hand-written SQL on the same data.
+
+Run with `make bench` (SCALE=full, the default) or `make bench SCALE=small`.
+Fills a dedicated database quickly with SQL, then times each operation the way
+the web client calls it, next to the equivalent SQL, as the median of several
+warmed-up runs, and counts the ORM's queries. Results go to bench/results.json
+(full scale) or .test-logs/bench-small.json, and a table is printed.
+Timing is reported, never asserted: the smoke run only checks that ORM and SQL
+agree.
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timezone
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+sys.path.insert(0, ROOT)
+
+import devtool  # noqa: E402
+import odoocompat  # noqa: E402
+
+odoocompat.apply()
+import odoo  # noqa: E402
+from odoo import SUPERUSER_ID, api  # noqa: E402
+
+SCALES = {
+    # cases, contacts, campaigns, invoices, partners, big campaign cases,
+    # history partner entries, bulk notes
+    "full": dict(
+        cases=100000,
+        contacts=1000000,
+        campaigns=200,
+        invoices=100000,
+        partners=20000,
+        big=50000,
+        history=5000,
+        bulk=10000,
+        runs=7,
+    ),
+    "small": dict(
+        cases=2000,
+        contacts=20000,
+        campaigns=20,
+        invoices=2000,
+        partners=500,
+        big=1000,
+        history=500,
+        bulk=100,
+        runs=3,
+    ),
+}
+USERS = 20
+STAT_FIELDS = [
+    "name",
+    "cost_total",
+    "revenue",
+    "profit",
+    "roi_percent",
+    "case_count_open",
+    "case_count_success",
+    "case_count_failure",
+    "win_rate",
+    "success_avg_days",
+    "failure_avg_days",
+]
+
+
+def log(message):
+    print("bench: %s" % message, flush=True)
+
+
+# ------------------------------------------------------------------ database
+def build_database(db, template, scale_name):
+    devtool.dropdb(db)
+    subprocess.run(["createdb", "-T", template, db], check=True)
+    subprocess.run(
+        ["psql", "-d", db, "-qc", "UPDATE ir_module_module SET demo = false"],
+        check=True,
+    )
+    rc = devtool.run_logged(
+        devtool.odoo_cmd(
+            db,
+            "-i",
+            devtool.MODULE,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--http-port=8189",
+        ),
+        os.path.join(devtool.LOG_DIR, "bench-install-%s.log" % scale_name),
+        devtool.odoo_env(),
+    )
+    if rc:
+        sys.exit("bench: installing r2_crm failed")
+
+
+def fill(env, s):
+    """Realistic data through SQL: the ORM would take hours for a million rows."""
+    cr = env.cr
+    t0 = time.time()
+    users = env["res.users"].with_context(no_reset_password=True)
+    group = env.ref("r2_crm.r2_crm_group_user")
+    user_ids = [
+        users.create(
+            {
+                "name": "Bench user %02d" % i,
+                "login": "bench%02d" % i,
+                "r2_crm_department": ("sale", "service", "other")[i % 3],
+                "groups_id": [(6, 0, [group.id])],
+            }
+        ).id
+        for i in range(USERS)
+    ]
+    company = env.user.company_id.id
+    cr.execute(
+        """
+        INSERT INTO res_partner (name, display_name, active, type, company_id,
+                                 customer, lang, is_company, invoice_warn,
+                                 create_date, write_date)
+        SELECT 'Bench customer ' || g, 'Bench customer ' || g, true, 'contact', %s,
+               true, 'en_US', true, 'no-message', now(), now()
+          FROM generate_series(1, %s) g""",
+        (company, s["partners"]),
+    )
+    cr.execute(
+        "UPDATE res_partner SET commercial_partner_id = id "
+        "WHERE commercial_partner_id IS NULL"
+    )
+    cr.execute(
+        "SELECT min(id), max(id) FROM res_partner WHERE name LIKE 'Bench customer %%'"
+    )
+    p_min, p_max = cr.fetchone()
+    cr.execute(
+        """
+        INSERT INTO r2_crm_campaign (name, date_start, user_id, company_id, active,
+                                     create_date, write_date)
+        SELECT 'Bench campaign ' || g, current_date - 400 + (g %% 300), %s, %s, true,
+               now(), now()
+          FROM generate_series(1, %s) g""",
+        (user_ids[0], company, s["campaigns"]),
+    )
+    cr.execute("SELECT min(id), max(id) FROM r2_crm_campaign")
+    k_min, k_max = cr.fetchone()
+    cr.execute(
+        """
+        INSERT INTO r2_crm_campaign_cost (campaign_id, name, date, amount, company_id)
+        SELECT k.id, 'Cost ' || g, k.date_start + g, 100 + g * 10, %s
+          FROM r2_crm_campaign k, generate_series(1, 3) g""",
+        (company,),
+    )
+    # Cases: the first `big` ones belong to campaign k_min, the others spread over
+    # the rest (or none); deadlines over +-1 year; states mixed.
+    cr.execute(
+        """
+        INSERT INTO r2_crm_case (name, purpose, partner_id, user_id, company_id,
+                                 date_open, date_deadline, date_closed, state,
+                                 campaign_id, probability, amount_total,
+                                 amount_weighted,
+                                 create_date, write_date)
+        SELECT 'BENCH/' || lpad(g::text, 7, '0'),
+               (ARRAY['sale', 'service', 'other'])[1 + g %% 3],
+               %(p_min)s + (g * 7919) %% (%(p_max)s - %(p_min)s + 1),
+               (%(users)s)[1 + g %% %(n_users)s], %(company)s,
+               d.open, d.open + 14 + (g %% 30),
+               CASE WHEN st.state = 'open' THEN NULL ELSE d.open + (g %% 60) END,
+               st.state,
+               CASE WHEN g <= %(big)s THEN %(k_min)s
+                    WHEN g %% 2 = 0 THEN %(k_min)s + 1 + g %% (%(k_max)s - %(k_min)s)
+                    ELSE NULL END,
+               (g %% 10) * 10, 1000 + g %% 5000, (1000 + g %% 5000) * (g %% 10) / 10.0,
+               now(), now()
+          FROM generate_series(1, %(n)s) g,
+               LATERAL (SELECT current_date - 380 + (g %% 730) AS open) d,
+               LATERAL (SELECT (ARRAY['open', 'open', 'success', 'failure'])[1 + g %% 4]
+                               AS state) st""",
+        dict(
+            p_min=p_min,
+            p_max=p_max,
+            users=user_ids,
+            n_users=USERS,
+            company=company,
+            big=s["big"],
+            k_min=k_min,
+            k_max=k_max,
+            n=s["cases"],
+        ),
+    )
+    cr.execute("SELECT min(id), max(id) FROM r2_crm_case")
+    c_min, c_max = cr.fetchone()
+    # Contacts: notes and tasks; the first `history` entries belong to one
+    # partner (the partner-history benchmark), the rest spread.
+    cr.execute(
+        """
+        INSERT INTO r2_crm_contact (type, purpose, partner_id, user_id, company_id,
+                                    date, name, case_id, date_deadline, done,
+                                    create_date, write_date)
+        SELECT CASE WHEN g %% 5 = 0 THEN 'task' ELSE 'note' END,
+               (ARRAY['sale', 'service', 'other'])[1 + g %% 3],
+               CASE WHEN g <= %(history)s THEN %(p_min)s
+                    ELSE %(p_min)s + 1
+                         + (g::bigint * 104729) %% (%(p_max)s - %(p_min)s) END,
+               (%(users)s)[1 + (g / 50) %% %(n_users)s], %(company)s,
+               now() - ((g %% 730) || ' days')::interval
+                     - ((g %% 1440) || ' minutes')::interval,
+               'Entry ' || g,
+               CASE WHEN g %% 3 = 0
+                    THEN %(c_min)s + g %% (%(c_max)s - %(c_min)s + 1) END,
+               CASE WHEN g %% 5 = 0 THEN current_date - 30 + (g / 5) %% 60 END,
+               g %% 5 = 0 AND g %% 50 <> 5,
+               now(), now()
+          FROM generate_series(1, %(n)s) g""",
+        dict(
+            history=s["history"],
+            p_min=p_min,
+            p_max=p_max,
+            users=user_ids,
+            n_users=USERS,
+            company=company,
+            c_min=c_min,
+            c_max=c_max,
+            n=s["contacts"],
+        ),
+    )
+    # Validated customer invoices (and a tenth refunds) linked to cases.
+    journal = env["account.journal"].search(
+        [("type", "=", "sale"), ("company_id", "=", company)], limit=1
+    )
+    account = env["res.partner"].browse(p_min).property_account_receivable_id
+    cr.execute(
+        """
+        INSERT INTO account_invoice (type, state, partner_id, commercial_partner_id,
+                                     account_id, journal_id, currency_id, company_id,
+                                     reference_type, date_invoice, amount_untaxed,
+                                     amount_untaxed_signed, amount_total,
+                                     amount_total_signed, amount_total_company_signed,
+                                     residual, r2_crm_case_id, create_date, write_date)
+        SELECT CASE WHEN g %% 10 = 0 THEN 'out_refund' ELSE 'out_invoice' END,
+               CASE WHEN g %% 3 = 0 THEN 'paid' ELSE 'open' END,
+               c.partner_id, c.partner_id, %(account)s, %(journal)s, %(currency)s,
+               %(company)s, 'none', c.date_open + (g %% 90),
+               a.amount, CASE WHEN g %% 10 = 0 THEN -a.amount ELSE a.amount END,
+               a.amount * 1.23, a.amount * 1.23, a.amount * 1.23, 0, c.id, now(), now()
+          FROM generate_series(1, %(n)s) g
+          JOIN r2_crm_case c
+            ON c.id = %(c_min)s + (g - 1) %% (%(c_max)s - %(c_min)s + 1),
+               LATERAL (SELECT (100 + g %% 900)::numeric AS amount) a""",
+        dict(
+            account=account.id,
+            journal=journal.id,
+            currency=env.user.company_id.currency_id.id,
+            company=company,
+            n=s["invoices"],
+            c_min=c_min,
+            c_max=c_max,
+        ),
+    )
+    cr.commit()
+    cr.execute("ANALYZE")
+    log(
+        "generated %(cases)d cases, %(contacts)d contacts, %(campaigns)d campaigns, "
+        "%(invoices)d invoices in %(t).1f s" % dict(s, t=time.time() - t0)
+    )
+    return dict(user_ids=user_ids, history_partner=p_min, big_campaign=k_min)
+
+
+# ------------------------------------------------------------------- timing
+def median_ms(func, runs, before=None):
+    func()  # warm-up
+    samples = []
+    for _ in range(runs):
+        if before:
+            before()
+        t0 = time.perf_counter()
+        func()
+        samples.append((time.perf_counter() - t0) * 1000.0)
+    return statistics.median(samples)
+
+
+def count_queries(env, func, before):
+    before()
+    start = env.cr.sql_log_count
+    func()
+    return env.cr.sql_log_count - start
+
+
+def explain(env, sql, params):
+    env.cr.execute("EXPLAIN " + sql, params)
+    return "\n".join(row[0] for row in env.cr.fetchall())
+
+
+def measure(env, ops, runs):
+    results = {}
+    invalidate = env["r2.crm.case"].invalidate_cache  # clears the whole cache
+
+    def sql_runner(sql, params):
+        def run():
+            env.cr.execute(sql, params)
+            return env.cr.fetchall()
+
+        return run
+
+    # Baseline: Odoo's own core model, an 80-row list with 6 fields.
+    partner_fields = ["name", "email", "phone", "city", "user_id", "country_id"]
+    base_orm = median_ms(
+        lambda: env["res.partner"].search_read(
+            [("customer", "=", True)], partner_fields, limit=80, order="name"
+        ),
+        runs,
+        invalidate,
+    )
+    base_sql = median_ms(
+        sql_runner(
+            "SELECT p.id, p.name, p.email, p.phone, p.city, p.user_id, p.country_id "
+            "FROM res_partner p WHERE p.active AND p.customer ORDER BY p.name LIMIT 80",
+            (),
+        ),
+        runs,
+    )
+    results["baseline_partner_search_read"] = dict(
+        orm_ms=base_orm,
+        sql_ms=base_sql,
+        ratio=base_orm / base_sql,
+        ratio_sql=base_orm / base_sql,
+        queries=count_queries(
+            env,
+            lambda: env["res.partner"].search_read(
+                [("customer", "=", True)], partner_fields, limit=80, order="name"
+            ),
+            invalidate,
+        ),
+        target_ratio=None,
+        baseline="sql",
+    )
+
+    for name, op in ops.items():
+        orm = median_ms(op["orm"], runs, invalidate)
+        sql = median_ms(sql_runner(op["sql"], op.get("params", ())), runs)
+        queries = count_queries(env, op["orm"], invalidate)
+        baseline = op["baseline"]
+        ratio = orm / (base_orm if baseline == "partner" else sql)
+        results[name] = dict(
+            orm_ms=round(orm, 3),
+            sql_ms=round(sql, 3),
+            ratio=round(ratio, 2),
+            ratio_sql=round(orm / sql, 2),
+            queries=queries,
+            target_ratio=op["target"],
+            baseline=baseline,
+            explain=explain(env, op["sql"], op.get("params", ())),
+        )
+        if op.get("check"):
+            op["check"]()
+        log(
+            "%-28s orm %9.2f ms  sql %8.2f ms  ratio %6.2f "
+            "(target %s vs %s)  %d queries"
+            % (name, orm, sql, ratio, op["target"], baseline, queries)
+        )
+    return results
+
+
+def operations(env, data):
+    today = date.today().isoformat()
+    Case = env["r2.crm.case"]
+    Contact = env["r2.crm.contact"]
+    Campaign = env["r2.crm.campaign"]
+    big = Campaign.browse(data["big_campaign"])
+    # one task in ten is still open (g % 50 == 5), spread over all users
+    user = data["user_ids"][5]
+    list_fields = [
+        "name",
+        "partner_id",
+        "date_deadline",
+        "days_left",
+        "state",
+        "user_id",
+    ]
+    stats_sql = """
+        SELECT k.id,
+               (SELECT COALESCE(SUM(amount), 0) FROM r2_crm_campaign_cost
+                 WHERE campaign_id = k.id),
+               (SELECT COALESCE(SUM(i.amount_untaxed_signed), 0)
+                  FROM account_invoice i JOIN r2_crm_case c ON c.id = i.r2_crm_case_id
+                 WHERE c.campaign_id = k.id AND i.state IN ('open', 'paid')
+                   AND i.type IN ('out_invoice', 'out_refund')),
+               (SELECT COALESCE(SUM(amount_untaxed_signed), 0) FROM account_invoice
+                 WHERE r2_crm_campaign_id = k.id AND state IN ('open', 'paid')
+                   AND type IN ('in_invoice', 'in_refund')),
+               (SELECT array_agg(s) FROM (
+                    SELECT state || ':' || COUNT(*) || ':'
+                           || COALESCE(SUM(date_closed - date_open), 0) AS s
+                      FROM r2_crm_case WHERE campaign_id = k.id GROUP BY state) t)
+          FROM r2_crm_campaign k WHERE k.id IN %s"""
+    first80 = tuple(Campaign.search([], limit=80, order="date_start desc, id desc").ids)
+
+    def check_big_stats():
+        env.cr.execute(
+            "SELECT COUNT(*) FROM r2_crm_case WHERE campaign_id = %s "
+            "AND state = 'open'",
+            (big.id,),
+        )
+        expected = env.cr.fetchone()[0]
+        assert big.case_count_open == expected, "campaign stats disagree"
+
+    def check_overdue():
+        env.cr.execute(
+            "SELECT COUNT(*) FROM r2_crm_case WHERE state = 'open' "
+            "AND date_deadline < %s",
+            (today,),
+        )
+        expected = env.cr.fetchone()[0]
+        assert Case.search_count(overdue) == expected, "overdue disagrees"
+
+    overdue = [("state", "=", "open"), ("date_deadline", "<", today)]
+    tasks_domain = [
+        ("type", "=", "task"),
+        ("done", "=", False),
+        ("user_id", "=", user),
+        ("date_deadline", "<=", today),
+    ]
+    contact_fields = [
+        "date",
+        "partner_id",
+        "name",
+        "case_id",
+        "user_id",
+        "date_deadline",
+    ]
+    return {
+        "campaign_stats_large": dict(
+            orm=lambda: big.read(STAT_FIELDS),
+            sql=stats_sql,
+            params=((big.id,),),
+            target=2.0,
+            baseline="sql",
+            check=check_big_stats,
+        ),
+        "campaign_stats_list_80": dict(
+            orm=lambda: Campaign.search_read(
+                [], STAT_FIELDS, limit=80, order="date_start desc, id desc"
+            ),
+            sql=stats_sql,
+            params=(first80,),
+            target=2.0,
+            baseline="sql",
+        ),
+        "cases_list_80_open_by_deadline": dict(
+            orm=lambda: Case.search_read(
+                [("state", "=", "open")],
+                list_fields,
+                limit=80,
+                order="date_deadline, id desc",
+            ),
+            sql="""SELECT c.id, c.name, c.partner_id, p.display_name, c.date_deadline,
+                          c.date_deadline - current_date, c.state, c.user_id
+                     FROM r2_crm_case c JOIN res_partner p ON p.id = c.partner_id
+                    WHERE c.state = 'open' ORDER BY c.date_deadline, c.id DESC
+                    LIMIT 80""",
+            target=1.5,
+            baseline="partner",
+        ),
+        "cases_overdue_count": dict(
+            orm=lambda: Case.search_count(overdue),
+            sql="SELECT COUNT(*) FROM r2_crm_case WHERE state = 'open' "
+            "AND date_deadline < %s",
+            params=(today,),
+            target=1.5,
+            baseline="sql",
+            check=check_overdue,
+        ),
+        "cases_pager_count": dict(
+            orm=lambda: Case.search_count([("state", "=", "open")]),
+            sql="SELECT COUNT(*) FROM r2_crm_case WHERE state = 'open'",
+            target=1.5,
+            baseline="sql",
+        ),
+        "my_tasks_today": dict(
+            orm=lambda: Contact.search_read(
+                tasks_domain, contact_fields, limit=80, order="date_deadline, id"
+            ),
+            sql="""SELECT id, date, partner_id, name, case_id, user_id, date_deadline
+                     FROM r2_crm_contact WHERE type = 'task' AND NOT done
+                      AND user_id = %s AND date_deadline <= %s
+                    ORDER BY date_deadline, id LIMIT 80""",
+            params=(user, today),
+            target=1.5,
+            baseline="partner",
+        ),
+        "partner_history_page": dict(
+            orm=lambda: Contact.search_read(
+                [("partner_id", "child_of", data["history_partner"])],
+                contact_fields,
+                limit=80,
+            ),
+            sql="""SELECT id, date, partner_id, name, case_id, user_id, date_deadline
+                     FROM r2_crm_contact WHERE partner_id = %s
+                    ORDER BY date DESC, id DESC LIMIT 80""",
+            params=(data["history_partner"],),
+            target=1.5,
+            baseline="partner",
+        ),
+    }
+
+
+def bulk_create(env, data, n):
+    """n S1 notes (n cases through the automated action) against n plain notes."""
+    Contact = env["r2.crm.contact"]
+    s1 = env.ref("r2_crm.result_s1").id
+    partner = data["history_partner"]
+    timings = {}
+    for label, result in (("plain", False), ("s1", s1)):
+        env.cr.execute("SAVEPOINT bulk")
+        start_queries = env.cr.sql_log_count
+        t0 = time.perf_counter()
+        for i in range(n):
+            Contact.create(
+                {
+                    "purpose": "service",
+                    "partner_id": partner,
+                    "name": "Bulk %s %d" % (label, i),
+                    "result_id": result,
+                }
+            )
+        timings[label] = (
+            (time.perf_counter() - t0) * 1000.0,
+            env.cr.sql_log_count - start_queries,
+        )
+        if result:
+            env.cr.execute("SELECT COUNT(*) FROM r2_crm_case WHERE name LIKE 'SRV/%%'")
+            assert env.cr.fetchone()[0] >= n, "S1 notes did not open cases"
+        env.cr.execute("ROLLBACK TO SAVEPOINT bulk")
+        (
+            env.invalidate_all()
+            if hasattr(env, "invalidate_all")
+            else env["r2.crm.contact"].invalidate_cache()
+        )
+    (s1_ms, s1_q), (plain_ms, plain_q) = timings["s1"], timings["plain"]
+    log(
+        "bulk create of %d notes: S1 %.0f ms (%d queries), plain %.0f ms (%d queries)"
+        % (n, s1_ms, s1_q, plain_ms, plain_q)
+    )
+    return {
+        "bulk_s1_notes": dict(
+            orm_ms=round(s1_ms, 1),
+            sql_ms=None,
+            plain_ms=round(plain_ms, 1),
+            ratio=round(s1_ms / plain_ms, 2),
+            ratio_sql=None,
+            queries=s1_q,
+            plain_queries=plain_q,
+            target_ratio=3.0,
+            baseline="plain notes",
+            notes=n,
+        )
+    }
+
+
+def previous_bulk(scale_name):
+    """BULK=0: keep the bulk-create entry of the last results file (it takes
+    minutes at full scale), marked with when it was measured."""
+    path = os.path.join(ROOT, "bench", "results.json")
+    if scale_name != "full" or not os.path.exists(path):
+        return {}
+    with open(path) as fp:
+        previous = json.load(fp)
+    entry = previous["operations"].get("bulk_s1_notes")
+    if not entry:
+        return {}
+    entry.setdefault("measured_at", previous["measured_at"])
+    return {"bulk_s1_notes": entry}
+
+
+def main():
+    scale_name = os.environ.get("SCALE", "full")
+    scale = SCALES[scale_name]
+    template = devtool.ensure_template(type("Args", (), {"port": 8189})())
+    db = "r2crm_bench_%s" % scale_name
+    reuse = os.environ.get("REUSE") == "1" and devtool.db_exists(db)
+    if not reuse:
+        build_database(db, template, scale_name)
+    odoo.tools.config.parse_config(
+        [
+            "--addons-path=%s,%s" % (devtool.ODOO_ADDONS, ROOT),
+            "-d",
+            db,
+            "--log-level=warn",
+        ]
+    )
+    registry = odoo.registry(db)
+    with api.Environment.manage(), registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        if reuse:
+            cr.execute(
+                "SELECT id FROM res_users WHERE login LIKE 'bench%%' ORDER BY login"
+            )
+            users = [row[0] for row in cr.fetchall()]
+            cr.execute(
+                "SELECT min(id) FROM res_partner WHERE name LIKE 'Bench customer %%'"
+            )
+            partner = cr.fetchone()[0]
+            cr.execute("SELECT min(id) FROM r2_crm_campaign")
+            data = dict(
+                user_ids=users, history_partner=partner, big_campaign=cr.fetchone()[0]
+            )
+        else:
+            data = fill(env, scale)
+        results = measure(env, operations(env, data), scale["runs"])
+        if os.environ.get("BULK") == "0":
+            results.update(previous_bulk(scale_name))
+        else:
+            results.update(bulk_create(env, data, scale["bulk"]))
+        cr.rollback()
+    for entry in results.values():
+        entry["scale"] = scale_name
+    report = {
+        "measured_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": "2 cores, PostgreSQL 15, Odoo 11.0 on Python 3.11 (odoocompat)",
+        "scale": dict(scale, name=scale_name),
+        "operations": results,
+    }
+    out = (
+        os.path.join(ROOT, "bench", "results.json")
+        if scale_name == "full"
+        else os.path.join(devtool.LOG_DIR, "bench-%s.json" % scale_name)
+    )
+    with open(out, "w") as fp:
+        json.dump(report, fp, indent=2, sort_keys=True)
+    print_table(results)
+    for name, entry in results.items():
+        if entry.get("explain"):
+            print("\n-- EXPLAIN %s\n%s" % (name, entry["explain"]))
+    log("results written to %s" % out)
+    odoo.sql_db.close_db(db)
+    if not os.environ.get("KEEP_DB"):
+        devtool.dropdb(db)
+
+
+def print_table(results):
+    print(
+        "\n%-32s %10s %10s %8s %8s %8s %8s"
+        % ("operation", "orm_ms", "sql_ms", "ratio", "target", "vs", "queries")
+    )
+    for name, e in results.items():
+        print(
+            "%-32s %10s %10s %8s %8s %8s %8s"
+            % (
+                name,
+                e["orm_ms"] if e["orm_ms"] is not None else "-",
+                e["sql_ms"] if e["sql_ms"] is not None else "-",
+                round(e["ratio"], 2),
+                e["target_ratio"] or "-",
+                e["baseline"][:8],
+                e["queries"],
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
