@@ -22,8 +22,26 @@ class TestConcurrency(unittest.TestCase):
         cls.registry = odoo.registry(cls.db)
 
     def run_in_env(self, func):
-        with api.Environment.manage(), self.registry.cursor() as cr:
-            return func(api.Environment(cr, SUPERUSER_ID, {}))
+        """Run func(env) in its own thread, transaction and ORM cache.
+
+        The test runner's thread already has an Environment.manage() block;
+        an environment on a second cursor inside it would share its cache and
+        recomputation queue with the other tests' environments."""
+        outcome = {}
+
+        def target():
+            try:
+                with api.Environment.manage(), self.registry.cursor() as cr:
+                    outcome["value"] = func(api.Environment(cr, SUPERUSER_ID, {}))
+            except BaseException as error:  # re-raised in the test's thread
+                outcome["error"] = error
+
+        thread = threading.Thread(target=target)
+        thread.start()
+        thread.join(120)
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("value")
 
     def setUp(self):
         super(TestConcurrency, self).setUp()
