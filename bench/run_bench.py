@@ -55,19 +55,6 @@ SCALES = {
     ),
 }
 USERS = 20
-STAT_FIELDS = [
-    "name",
-    "cost_total",
-    "revenue",
-    "profit",
-    "roi_percent",
-    "case_count_open",
-    "case_count_success",
-    "case_count_failure",
-    "win_rate",
-    "success_avg_days",
-    "failure_avg_days",
-]
 
 
 def log(message):
@@ -363,6 +350,9 @@ def measure(env, ops, runs):
 
 
 def operations(env, data):
+    from odoo.addons.r2_crm import rules
+
+    stat_fields = ["name"] + list(rules.CAMPAIGN_FIGURES)
     today = date.today().isoformat()
     Case = env["r2.crm.case"]
     Contact = env["r2.crm.contact"]
@@ -431,7 +421,7 @@ def operations(env, data):
     ]
     return {
         "campaign_stats_large": dict(
-            orm=lambda: big.read(STAT_FIELDS),
+            orm=lambda: big.read(stat_fields),
             sql=stats_sql,
             params=((big.id,),),
             target=2.0,
@@ -440,7 +430,7 @@ def operations(env, data):
         ),
         "campaign_stats_list_80": dict(
             orm=lambda: Campaign.search_read(
-                [], STAT_FIELDS, limit=80, order="date_start desc, id desc"
+                [], stat_fields, limit=80, order="date_start desc, id desc"
             ),
             sql=stats_sql,
             params=(first80,),

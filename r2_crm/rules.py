@@ -79,6 +79,21 @@ def weighted_value(amount, probability):
     return (amount or 0.0) * (probability or 0.0) / 100.0
 
 
+# The figures campaign_figures() returns: the Statistics fields of a campaign.
+CAMPAIGN_FIGURES = (
+    "cost_total",
+    "revenue",
+    "profit",
+    "roi_percent",
+    "case_count_open",
+    "case_count_success",
+    "case_count_failure",
+    "win_rate",
+    "success_avg_days",
+    "failure_avg_days",
+)
+
+
 def campaign_figures(
     manual_cost, bill_cost, revenue, state_counts, success_days_sum, failure_days_sum
 ):

@@ -209,18 +209,7 @@ class TestCampaigns(R2CrmCase):
         yield counter
         counter["queries"] = self.cr.sql_log_count - start
 
-    STAT_FIELDS = [
-        "cost_total",
-        "revenue",
-        "profit",
-        "roi_percent",
-        "case_count_open",
-        "case_count_success",
-        "case_count_failure",
-        "win_rate",
-        "success_avg_days",
-        "failure_avg_days",
-    ]
+    STAT_FIELDS = list(rules.CAMPAIGN_FIGURES)
 
     def test_query_count_does_not_grow_with_cases(self):
         small = self.env["r2.crm.campaign"].create({"name": "Small"})
@@ -297,6 +286,12 @@ class TestCampaignRules(R2CrmCase):
         self.assertIsNone(figures["win_rate"])
         self.assertIsNone(figures["success_avg_days"])
         self.assertEqual(figures["profit"], 500.0)
+
+    def test_figures_are_the_statistics_fields(self):
+        figures = rules.campaign_figures(1.0, 0.0, 2.0, {}, 0.0, 0.0)
+        self.assertEqual(set(figures), set(rules.CAMPAIGN_FIGURES))
+        campaign_fields = self.env["r2.crm.campaign"]._fields
+        self.assertTrue(all(name in campaign_fields for name in rules.CAMPAIGN_FIGURES))
 
     def test_loss(self):
         figures = rules.campaign_figures(
