@@ -147,13 +147,13 @@ class R2CrmCase(models.Model):
             )
             case.days_left = days or 0
 
+    def _count_per_case(self, model, field):
+        """{case id: number of `model` records whose `field` points at it}."""
+        groups = model.read_group([(field, "in", self.ids)], [field], [field])
+        return {row[field][0]: row[field + "_count"] for row in groups}
+
     def _compute_contact_count(self):
-        counts = dict(
-            (row["case_id"][0], row["case_id_count"])
-            for row in self.env["r2.crm.contact"].read_group(
-                [("case_id", "in", self.ids)], ["case_id"], ["case_id"]
-            )
-        )
+        counts = self._count_per_case(self.env["r2.crm.contact"], "case_id")
         for case in self:
             case.contact_count = counts.get(case.id, 0)
 
@@ -166,16 +166,9 @@ class R2CrmCase(models.Model):
             )
 
     def _compute_invoice_count(self):
-        counts = dict(
-            (row["r2_crm_case_id"][0], row["r2_crm_case_id_count"])
-            # a count only: CRM users without invoicing rights see it too
-            for row in self.env["account.invoice"]
-            .sudo()
-            .read_group(
-                [("r2_crm_case_id", "in", self.ids)],
-                ["r2_crm_case_id"],
-                ["r2_crm_case_id"],
-            )
+        # a count only: CRM users without invoicing rights see it too
+        counts = self._count_per_case(
+            self.env["account.invoice"].sudo(), "r2_crm_case_id"
         )
         for case in self:
             case.invoice_count = counts.get(case.id, 0)
@@ -261,11 +254,15 @@ class R2CrmCase(models.Model):
         self._r2_crm_close("success", fields.Date.context_today(self))
         return True
 
-    def action_mark_fiasco(self):
+    def _check_open_for_fiasco(self):
+        """Checked when the wizard opens and again when it is confirmed."""
         self._check_state(
             ["open"],
             _("Only open contracts can be marked as fiasco. Not open: %(cases)s."),
         )
+
+    def action_mark_fiasco(self):
+        self._check_open_for_fiasco()
         action = self.env.ref("r2_crm.r2_crm_case_fiasco_wizard_action").read()[0]
         action["context"] = {"active_model": self._name, "active_ids": self.ids}
         return action

@@ -41,33 +41,34 @@ class R2CrmResult(models.Model):
         ),
     ]
 
-    def _check_code_available(self, vals):
+    def _check_code_available(self, code, company_id, exclude_id=None):
         """Refuse a duplicate code with a clear message before the SQL
         constraint (kept as the last guard) would fail the query."""
-        if "code" not in vals and "company_id" not in vals:
-            return
-        for result in self or [self.browse()]:
-            code = vals.get("code", result.code)
-            company_id = vals.get(
-                "company_id",
-                result.company_id.id if result else self.env.user.company_id.id,
+        domain = [("code", "=", code), ("company_id", "=", company_id)]
+        if exclude_id:
+            domain.append(("id", "!=", exclude_id))
+        if self.with_context(active_test=False).search_count(domain):
+            raise ValidationError(
+                _("A result with code %(code)s already exists in this company.")
+                % {"code": code}
             )
-            domain = [("code", "=", code), ("company_id", "=", company_id)]
-            if result:
-                domain.append(("id", "!=", result.id))
-            if self.with_context(active_test=False).search_count(domain):
-                raise ValidationError(
-                    _("A result with code %(code)s already exists in this company.")
-                    % {"code": code}
-                )
 
     @api.model
     def create(self, vals):
-        self.browse()._check_code_available(vals)
+        self._check_code_available(
+            vals.get("code"),
+            vals["company_id"] if "company_id" in vals else self.env.user.company_id.id,
+        )
         return super(R2CrmResult, self).create(vals)
 
     def write(self, vals):
-        self._check_code_available(vals)
+        if "code" in vals or "company_id" in vals:
+            for result in self:
+                result._check_code_available(
+                    vals.get("code", result.code),
+                    vals.get("company_id", result.company_id.id),
+                    exclude_id=result.id,
+                )
         return super(R2CrmResult, self).write(vals)
 
     def name_get(self):

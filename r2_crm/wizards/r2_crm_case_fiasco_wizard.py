@@ -26,10 +26,7 @@ class R2CrmCaseFiascoWizard(models.TransientModel):
         if not self.failure_reason_id:
             raise UserError(_("Choose the reason of the fiasco."))
         cases = self.case_ids
-        cases._check_state(
-            ["open"],
-            _("Only open contracts can be marked as fiasco. Not open: %(cases)s."),
-        )
+        cases._check_open_for_fiasco()
         cases._r2_crm_close(
             "failure",
             fields.Date.context_today(self),
