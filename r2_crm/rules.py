@@ -5,6 +5,7 @@ Dates are ``datetime.date`` objects here: the models convert Odoo's strings.
 """
 
 from collections import namedtuple
+from datetime import timedelta
 
 # Result actions (r2.crm.result.action)
 NONE = "none"
@@ -65,6 +66,15 @@ def days_left(deadline, today, state=OPEN, date_closed=None):
         return None
     reference = today if state == OPEN else (date_closed or today)
     return (deadline - reference).days
+
+
+def add_days(day, days):
+    """``day`` + ``days``, or None when that falls outside the calendar
+    (after 31 December 9999)."""
+    try:
+        return day + timedelta(days)
+    except OverflowError:
+        return None
 
 
 def wiek_colour(days, state=OPEN):

@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_users
 from . import res_partner
+from . import r2_crm_company_mixin
 from . import r2_crm_in_use
 from . import r2_crm_purpose_mixin
 from . import r2_crm_result

@@ -1,6 +1,6 @@
 from odoo import models
 
-from .r2_crm_contact import SKIP_ACTIVITY_SYNC
+from .. import trust
 
 
 class MailActivity(models.Model):
@@ -8,9 +8,9 @@ class MailActivity(models.Model):
 
     def action_feedback(self, feedback=False):
         """Marking a task's activity done marks the task done too."""
-        if not self.env.context.get(SKIP_ACTIVITY_SYNC):
+        if not trust.is_workflow(self):
             tasks = self.env["r2.crm.contact"].search(
                 [("task_activity_id", "in", self.ids), ("done", "=", False)]
             )
-            tasks.with_context(**{SKIP_ACTIVITY_SYNC: True}).write({"done": True})
+            trust.as_workflow(tasks).write({"done": True})
         return super(MailActivity, self).action_feedback(feedback=feedback)

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .. import rules
 
@@ -11,8 +11,12 @@ REVENUE_TYPES = ("out_invoice", "out_refund")
 class R2CrmCampaign(models.Model):
     _name = "r2.crm.campaign"
     _description = "Sales campaign"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "r2.crm.in.use.mixin"]
     _order = "date_start desc, id desc"
+    _r2_crm_used_by = [
+        ("r2.crm.case", "campaign_id"),
+        ("account.invoice", "r2_crm_campaign_id"),
+    ]
 
     name = fields.Char(required=True, track_visibility="onchange")
     date_start = fields.Date(
@@ -78,10 +82,39 @@ class R2CrmCampaign(models.Model):
                 )
 
     def _revenue_period(self):
-        context = self.env.context
+        """The period of Przychody z okresu, from the context (the period
+        wizard and the list's filters set it); refused clearly when it is not
+        a pair of dates."""
+        period = []
+        for key in ("revenue_date_from", "revenue_date_to"):
+            value = self.env.context.get(key) or False
+            if value:
+                try:
+                    value = fields.Date.to_string(fields.Date.from_string(value))
+                except (TypeError, ValueError):
+                    raise UserError(
+                        _("%(field)s: %(value)r is not a date.")
+                        % {
+                            "field": self._fields[key].get_description(self.env)[
+                                "string"
+                            ],
+                            "value": value,
+                        }
+                    )
+            period.append(value)
+        return tuple(period)
+
+    def _r2_crm_readable_cases(self):
+        """A FROM item with the cases the user may read, and its parameters:
+        the statistics count only those. The superuser's has no condition."""
+        Case = self.env["r2.crm.case"]
+        query = Case._where_calc([], active_test=False)
+        Case._apply_ir_rules(query, "read")
+        from_clause, where_clause, params = query.get_sql()
         return (
-            context.get("revenue_date_from") or False,
-            context.get("revenue_date_to") or False,
+            "(SELECT r2_crm_case.* FROM %s WHERE %s)"
+            % (from_clause, where_clause or "TRUE"),
+            params,
         )
 
     def _compute_revenue_period(self):
@@ -112,7 +145,8 @@ class R2CrmCampaign(models.Model):
             (ids, COST_TYPES, POSTED_STATES),
         )
         date_from, date_to = self._revenue_period()
-        where, params = "", [ids, REVENUE_TYPES, POSTED_STATES]
+        cases, case_params = self._r2_crm_readable_cases()
+        where, params = "", case_params + [ids, REVENUE_TYPES, POSTED_STATES]
         if date_from:
             where += " AND i.date_invoice >= %s"
             params.append(date_from)
@@ -122,8 +156,8 @@ class R2CrmCampaign(models.Model):
         revenue = self._sql_per_campaign(
             """
             SELECT c.campaign_id, SUM(i.amount_untaxed_signed), COUNT(*)
-              FROM account_invoice i JOIN r2_crm_case c ON c.id = i.r2_crm_case_id
-             WHERE c.campaign_id IN %s AND i.type IN %s AND i.state IN %s"""
+              FROM account_invoice i JOIN %s c ON c.id = i.r2_crm_case_id
+             WHERE c.campaign_id IN %%s AND i.type IN %%s AND i.state IN %%s""" % cases
             + where
             + " GROUP BY c.campaign_id",
             params,
@@ -132,9 +166,9 @@ class R2CrmCampaign(models.Model):
             """
             SELECT campaign_id, state, COUNT(*),
                    COALESCE(SUM(date_closed - date_open), 0)
-              FROM r2_crm_case WHERE campaign_id IN %s
-             GROUP BY campaign_id, state""",
-            (ids,),
+              FROM %s c WHERE campaign_id IN %%s
+             GROUP BY campaign_id, state""" % cases,
+            case_params + [ids],
         )
         cases = {}
         for campaign_id, state, count, days in self.env.cr.fetchall():

@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.addons import decimal_precision as dp
 from odoo.exceptions import UserError, ValidationError
 
-from .. import rules
+from .. import rules, trust
 
 CASE_STATES = [("open", "Open"), ("success", "Success"), ("failure", "Fiasco")]
 SEQUENCE_CODES = {
@@ -10,22 +10,33 @@ SEQUENCE_CODES = {
     "service": "r2.crm.case.service",
     "other": "r2.crm.case.other",
 }
-# Context key that lets the transition methods write `state`.
-STATE_CHANGE = "r2_crm_state_change"
+# What only the workflow writes: the number, and what the transitions set.
+WORKFLOW_FIELDS = ("name", "state", "date_closed", "failure_reason_id", "failure_note")
+# ... of which a manager may correct these on a fiasco (tracked in the chatter)
+CORRECTABLE_FIELDS = ("failure_reason_id", "failure_note")
 
 
 class R2CrmCase(models.Model):
     _name = "r2.crm.case"
     _description = "Contract / case"
-    _inherit = ["mail.thread", "mail.activity.mixin", "r2.crm.purpose.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "r2.crm.purpose.mixin",
+        "r2.crm.in.use.mixin",
+    ]
     _order = "date_deadline, id desc"
+    _r2_crm_used_by = [
+        ("r2.crm.contact", "case_id"),
+        ("account.invoice", "r2_crm_case_id"),
+    ]
 
     name = fields.Char(
         string="Number",
         required=True,
         copy=False,
         readonly=True,
-        default="/",
+        default=lambda self: _("New"),
         index=True,
     )
     partner_id = fields.Many2one(
@@ -102,7 +113,10 @@ class R2CrmCase(models.Model):
         track_visibility="onchange",
     )
     failure_note = fields.Text(
-        string="Why the customer gave up", readonly=True, copy=False
+        string="Why the customer gave up",
+        readonly=True,
+        copy=False,
+        track_visibility="onchange",
     )
     invoice_ids = fields.One2many(
         "account.invoice",
@@ -122,6 +136,7 @@ class R2CrmCase(models.Model):
             "unique(name, company_id)",
             "Case numbers must be unique per company.",
         ),
+        ("name_not_empty", "CHECK (name <> '')", "A case needs a number."),
     ]
 
     def init(self):
@@ -206,39 +221,93 @@ class R2CrmCase(models.Model):
 
     @api.model
     def create(self, vals):
-        if vals.get("name", "/") == "/":
-            purpose = vals.get("purpose") or self._default_purpose()
-            vals["name"] = (
-                self.env["ir.sequence"].next_by_code(SEQUENCE_CODES[purpose]) or "/"
-            )
-        self._check_state_change(vals, default="open")
+        purpose = vals.get("purpose") or self._default_purpose()
+        self._ensure_can_create(dict(vals, purpose=purpose))
+        if vals.get("name") in (None, False, "", "/", _("New")):
+            vals["name"] = self.env["ir.sequence"].next_by_code(SEQUENCE_CODES[purpose])
         return super(R2CrmCase, self).create(self._suggest_probability(vals))
 
     def write(self, vals):
-        self._check_state_change(vals)
+        self._ensure_workflow_fields(vals)
         return super(R2CrmCase, self).write(self._suggest_probability(vals))
 
-    def unlink(self):
-        for case in self:
-            if case.contact_ids or case.sudo().invoice_ids:
-                raise UserError(
-                    _("%(case)s has linked contacts or invoices and cannot be deleted.")
-                    % {"case": case.name}
-                )
-        return super(R2CrmCase, self).unlink()
+    def _r2_crm_in_use_error(self):
+        return UserError(
+            _("%(case)s has linked contacts or invoices and cannot be deleted.")
+            % {"case": self.name}
+        )
 
-    def _check_state_change(self, vals, default=None):
-        if (
-            "state" in vals
-            and vals["state"] != default
-            and not self.env.context.get(STATE_CHANGE)
-        ):
-            raise UserError(
-                _(
-                    "The status of a contract or case changes only through its "
-                    "buttons or a result; it cannot be written directly."
+    # ---------------------------------------------------------------- guards
+    def _ensure_can_create(self, vals):
+        """Refuse what can be refused before a number is drawn, so that a
+        refused case does not leave a gap in the numbering."""
+        self._ensure_purpose(vals["purpose"])
+        self.check_access_rights("create")
+        self._ensure_company_allowed(vals)
+        self._ensure_workflow_fields(vals)
+        if not vals.get("partner_id"):
+            raise ValidationError(_("Customer: a contract or case needs a customer."))
+        # Values of a wrong type are left to the ORM, which refuses them.
+        date_open = vals.get("date_open") or fields.Date.context_today(self)
+        deadline = vals.get("date_deadline")
+        if isinstance(deadline, str) and isinstance(date_open, str):
+            if deadline < date_open:
+                raise ValidationError(
+                    _("Deadline: it cannot be before the opening date %(date)s.")
+                    % {"date": date_open}
                 )
+        probability = vals.get("probability") or 0
+        if isinstance(probability, (int, float)) and not 0 <= probability <= 100:
+            raise ValidationError(_("Probability: it must be between 0 and 100."))
+
+    def _r2_crm_field_label(self, name):
+        return self._fields[name].get_description(self.env)["string"]
+
+    def _ensure_workflow_fields(self, vals):
+        """The number, the status, the closing date and the fiasco reason are
+        written by the workflow only: its buttons, results and the fiasco
+        wizard. A manager may correct the reason and note of a fiasco."""
+        if trust.is_workflow(self):
+            return
+        if not self:  # create: the number is drawn, a new case is open
+            new = {"name": (None, False, "", "/", _("New")), "state": (None, "open")}
+            changed = [
+                name
+                for name in WORKFLOW_FIELDS
+                if vals.get(name) not in new.get(name, (None, False, ""))
+            ]
+        else:
+            changed = [
+                name
+                for name in WORKFLOW_FIELDS
+                if name in vals
+                and any(
+                    self._fields[name].convert_to_write(case[name], case)
+                    != (vals[name] or False)
+                    for case in self
+                )
+            ]
+        if not changed:
+            return
+        if (
+            self
+            and set(changed) <= set(CORRECTABLE_FIELDS)
+            and set(self.mapped("state")) == {rules.FAILURE}
+        ):
+            if not self.env.user.has_group("r2_crm.r2_crm_group_manager"):
+                raise UserError(
+                    _("Only CRM managers can correct the reason of a fiasco.")
+                )
+            if "failure_reason_id" in changed and not vals["failure_reason_id"]:
+                raise ValidationError(_("Fiasco reason: a fiasco needs a reason."))
+            return
+        raise UserError(
+            _(
+                "%(field)s is set by the workflow (the buttons, the results and the "
+                "fiasco wizard) and cannot be written directly."
             )
+            % {"field": self._r2_crm_field_label(changed[0])}
+        )
 
     # --------------------------------------------------------------- actions
     def _check_state(self, allowed, message):
@@ -261,10 +330,27 @@ class R2CrmCase(models.Model):
             _("Only open contracts can be marked as fiasco. Not open: %(cases)s."),
         )
 
+    def _fiasco_wizard_action(self, **context):
+        action = self.env.ref("r2_crm.r2_crm_case_fiasco_wizard_action").read()[0]
+        action["context"] = dict(context, active_model=self._name, active_ids=self.ids)
+        return action
+
     def action_mark_fiasco(self):
         self._check_open_for_fiasco()
-        action = self.env.ref("r2_crm.r2_crm_case_fiasco_wizard_action").read()[0]
-        action["context"] = {"active_model": self._name, "active_ids": self.ids}
+        return self._fiasco_wizard_action()
+
+    def action_correct_fiasco(self):
+        """A manager corrects the reason and note of a fiasco, in the wizard."""
+        self.ensure_one()
+        self._check_state(
+            [rules.FAILURE],
+            _("Only the reason of a fiasco can be corrected. Not a fiasco: %(cases)s."),
+        )
+        action = self._fiasco_wizard_action(
+            default_failure_reason_id=self.failure_reason_id.id,
+            default_failure_note=self.failure_note,
+        )
+        action["name"] = _("Correct the fiasco reason")
         return action
 
     def action_reopen(self):
@@ -274,7 +360,7 @@ class R2CrmCase(models.Model):
             ["success", "failure"],
             _("Only closed contracts can be reopened. Already open: %(cases)s."),
         )
-        self.with_context(**{STATE_CHANGE: True}).write(
+        trust.as_workflow(self).write(
             {
                 "state": "open",
                 "date_closed": False,
@@ -329,7 +415,7 @@ class R2CrmCase(models.Model):
     def _r2_crm_close(self, new_state, date_closed, values=None):
         """Close the cases as success or failure (buttons and results)."""
         vals = dict(values or {}, state=new_state, date_closed=date_closed)
-        self.with_context(**{STATE_CHANGE: True}).write(vals)
+        trust.as_workflow(self).write(vals)
 
     def _prepare_invoice(self):
         partner = self.partner_id
@@ -412,7 +498,7 @@ class R2CrmCaseLine(models.Model):
 
     @api.constrains("quantity", "price_unit")
     def _check_not_negative(self):
-        for line in self:
+        for line in self.sudo():  # values only: access is the rules' business
             if line.quantity < 0 or line.price_unit < 0:
                 raise ValidationError(
                     _("The quantity and the price of '%(line)s' cannot be negative.")

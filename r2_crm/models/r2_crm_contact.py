@@ -1,12 +1,12 @@
-from datetime import timedelta
-
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html_escape
 
-from .. import rules
+from .. import rules, trust
 
-SKIP_ACTIVITY_SYNC = "r2_crm_skip_activity_sync"
+# How long a result waits for another one on the same case before Odoo retries
+# the request (PostgreSQL error 55P03, which Odoo's RPC layer retries).
+CASE_LOCK_TIMEOUT = "15s"
 
 
 class R2CrmContact(models.Model):
@@ -24,7 +24,9 @@ class R2CrmContact(models.Model):
     user_id = fields.Many2one(
         "res.users", required=True, index=True, default=lambda self: self.env.user
     )
-    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    date = fields.Datetime(
+        required=True, default=fields.Datetime.now, index=True, copy=False
+    )
     name = fields.Char(string="Subject", required=True)
     item_description = fields.Text(
         string="Goods", help="The goods taken in: model, serial number, accessories."
@@ -33,6 +35,7 @@ class R2CrmContact(models.Model):
     result_id = fields.Many2one(
         "r2.crm.result",
         ondelete="restrict",
+        copy=False,
         domain="['|', ('purpose', '=', False), ('purpose', '=', purpose)]",
     )
     case_id = fields.Many2one(
@@ -41,6 +44,9 @@ class R2CrmContact(models.Model):
         index=True,
         ondelete="restrict",
         help="The contract or service case this entry belongs to.",
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", readonly=True
     )
     case_state = fields.Selection(related="case_id.state", readonly=True)
     date_deadline = fields.Date(string="Due date", index=True)
@@ -51,6 +57,12 @@ class R2CrmContact(models.Model):
         readonly=True,
         copy=False,
         ondelete="set null",
+    )
+    can_edit = fields.Boolean(
+        compute="_compute_can_edit",
+        default=True,
+        help="Whether you may change this entry: every CRM user reads all "
+        "entries, but edits only those of their department.",
     )
     history_ids = fields.Many2many(
         "r2.crm.contact",
@@ -92,6 +104,80 @@ class R2CrmContact(models.Model):
                 domain.append(("id", "!=", contact.id))
             contact.history_ids = self.search(domain, order="date desc, id desc")
 
+    def _compute_can_edit(self):
+        records = self.filtered("id")
+        editable = records._r2_crm_ids_allowed("write")
+        for contact in self:
+            contact.can_edit = not contact.id or contact.id in editable
+
+    def _r2_crm_ids_allowed(self, operation):
+        """The ids of self that the record rules let the user ``operation``."""
+        if not self:
+            return set()
+        if self.env.uid == SUPERUSER_ID:
+            return set(self.ids)
+        where, params, tables = self.env["ir.rule"].domain_get(self._name, operation)
+        query = "SELECT %s.id FROM %s WHERE %s.id IN %%s" % (
+            self._table,
+            ",".join(tables),
+            self._table,
+        )
+        self.env.cr.execute(" AND ".join([query] + where), [tuple(self.ids)] + params)
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    @api.constrains("result_id", "purpose")
+    def _check_result_purpose(self):
+        for contact in self.sudo():
+            purpose = contact.result_id.purpose
+            if purpose and purpose != contact.purpose:
+                raise ValidationError(
+                    _(
+                        "Result: %(result)s is a result of purpose %(result_purpose)s "
+                        "and does not fit the entry '%(note)s' of purpose %(purpose)s."
+                    )
+                    % {
+                        "result": contact.result_id.code,
+                        "result_purpose": contact._r2_crm_purpose_label(purpose),
+                        "note": contact.name,
+                        "purpose": contact._r2_crm_purpose_label(contact.purpose),
+                    }
+                )
+
+    def _r2_crm_purpose_label(self, purpose):
+        selection = self._fields["purpose"].get_description(self.env)["selection"]
+        return dict(selection).get(purpose, purpose)
+
+    @api.constrains("case_id", "partner_id", "company_id")
+    def _check_case_customer(self):
+        # sudo: the entry may just have moved to a company not the user's current
+        for contact in self.sudo():
+            case = contact.case_id
+            if not case:
+                continue
+            if (
+                case.partner_id.commercial_partner_id
+                != contact.partner_id.commercial_partner_id
+            ):
+                raise ValidationError(
+                    _(
+                        "Linked to: %(case)s is a case of another customer than "
+                        "%(customer)s, the customer of '%(note)s'."
+                    )
+                    % {
+                        "case": case.name,
+                        "customer": contact.partner_id.display_name,
+                        "note": contact.name,
+                    }
+                )
+            if case.company_id != contact.company_id:
+                raise ValidationError(
+                    _(
+                        "Linked to: %(case)s belongs to another company than the "
+                        "entry '%(note)s'."
+                    )
+                    % {"case": case.name, "note": contact.name}
+                )
+
     @api.constrains("type", "date_deadline")
     def _check_task_deadline(self):
         for contact in self:
@@ -108,17 +194,24 @@ class R2CrmContact(models.Model):
 
     @api.model
     def create(self, vals):
-        if vals.get("result_id") and vals.get("case_id"):
-            self._lock_cases([vals["case_id"]])
+        self._ensure_workflow_fields(vals)
+        if vals.get("case_id"):
+            self._ensure_case_readable(vals["case_id"])
+            if vals.get("result_id"):
+                self._lock_cases([vals["case_id"]])
         contact = super(R2CrmContact, self).create(vals)
         contact._sync_task_activity()
         return contact
 
     def write(self, vals):
-        if vals.get("result_id"):
+        self._ensure_workflow_fields(vals)
+        if vals.get("case_id"):
+            self._ensure_case_readable(vals["case_id"])
+        if "result_id" in vals or "case_id" in vals:
             self._lock_cases(self.mapped("case_id").ids + [vals.get("case_id")])
+            self._ensure_history_kept(vals)
         res = super(R2CrmContact, self).write(vals)
-        if not self.env.context.get(SKIP_ACTIVITY_SYNC) and set(vals) & {
+        if not trust.is_workflow(self) and set(vals) & {
             "type",
             "done",
             "date_deadline",
@@ -129,9 +222,8 @@ class R2CrmContact(models.Model):
         return res
 
     def unlink(self):
-        closed = self.filtered(
-            lambda contact: contact.case_id.state in ("success", "failure")
-        )
+        self._lock_cases(self.mapped("case_id").ids)
+        closed = self._r2_crm_of_closed_cases()
         if closed:
             raise UserError(
                 _(
@@ -141,6 +233,80 @@ class R2CrmContact(models.Model):
                 % {"entries": ", ".join(closed.mapped("name"))}
             )
         return super(R2CrmContact, self).unlink()
+
+    def copy(self, default=None):
+        """A duplicate is a new entry: it gets no result, and the duplicate of
+        the note that opened a case does not join that case."""
+        self.ensure_one()
+        default = dict(default or {})
+        if self.result_id.action == rules.OPEN_CASE:
+            default.setdefault("case_id", False)
+        return super(R2CrmContact, self).copy(default)
+
+    # ---------------------------------------------------------------- guards
+    def _ensure_workflow_fields(self, vals):
+        """Only the task synchronisation links a task to its activity."""
+        if "task_activity_id" in vals and not trust.is_workflow(self):
+            raise UserError(
+                _(
+                    "Activity: it is linked by the task itself and cannot be "
+                    "written directly."
+                )
+            )
+
+    def _ensure_case_readable(self, case_id):
+        """An entry joins only a case its user may open: no planting entries in
+        another department's contract, no listing contracts through entries."""
+        case = self.env["r2.crm.case"].browse(case_id)
+        try:
+            if not case.exists():  # the same answer as a forbidden case
+                raise AccessError(case_id)
+            case.check_access_rights("read")
+            case.check_access_rule("read")
+        except AccessError:
+            raise AccessError(
+                _(
+                    "Linked to: you may not open the contract or case with id "
+                    "%(id)s, so you cannot link an entry to it."
+                )
+                % {"id": case_id}
+            )
+
+    def _r2_crm_of_closed_cases(self):
+        self.mapped("case_id").invalidate_cache(["state"])
+        return self.filtered(
+            lambda contact: contact.case_id.state in (rules.SUCCESS, rules.FAILURE)
+        )
+
+    def _ensure_history_kept(self, vals):
+        """Entries of a closed case stay with it, and the note whose result
+        closed it keeps that result, as long as the case stays closed."""
+        for contact in self._r2_crm_of_closed_cases():
+            case = contact.case_id
+            if "case_id" in vals and (vals["case_id"] or False) != case.id:
+                raise ValidationError(
+                    _(
+                        "Linked to: '%(note)s' is history of the closed case "
+                        "%(case)s and cannot be moved out of it."
+                    )
+                    % {"note": contact.name, "case": case.name}
+                )
+            closing = contact.result_id.action in (
+                rules.CLOSE_SUCCESS,
+                rules.CLOSE_FAILURE,
+            )
+            if closing and (vals.get("result_id") or False) != contact.result_id.id:
+                raise ValidationError(
+                    _(
+                        "Result: '%(note)s' closed the case %(case)s with result "
+                        "%(result)s, which it keeps while the case is closed."
+                    )
+                    % {
+                        "note": contact.name,
+                        "case": case.name,
+                        "result": contact.result_id.code,
+                    }
+                )
 
     # ------------------------------------------------------------------ tasks
     def _sync_task_activity(self):
@@ -170,14 +336,10 @@ class R2CrmContact(models.Model):
                         }
                     )
                     activity = self.env["mail.activity"].create(values)
-                    contact.with_context(**{SKIP_ACTIVITY_SYNC: True}).write(
-                        {"task_activity_id": activity.id}
-                    )
+                    trust.as_workflow(contact).write({"task_activity_id": activity.id})
             elif activity:
                 if contact.type == "task" and contact.done:
-                    activity.with_context(
-                        **{SKIP_ACTIVITY_SYNC: True}
-                    ).action_feedback()
+                    trust.as_workflow(activity).action_feedback()
                 else:
                     activity.unlink()
 
@@ -186,8 +348,8 @@ class R2CrmContact(models.Model):
         return True
 
     def action_snooze_tomorrow(self):
-        tomorrow = fields.Date.from_string(fields.Date.context_today(self)) + timedelta(
-            1
+        tomorrow = rules.add_days(
+            fields.Date.from_string(fields.Date.context_today(self)), 1
         )
         self.filtered(lambda contact: contact.type == "task").write(
             {"date_deadline": fields.Date.to_string(tomorrow)}
@@ -219,15 +381,21 @@ class R2CrmContact(models.Model):
         )
 
     def _lock_cases(self, case_ids):
-        """Serialise results on the same case: lock its row before anything is
-        written. A busy row raises LockNotAvailable at once, which Odoo's request
-        handling retries with a fresh transaction, which then sees the case as
-        the other transaction left it."""
-        case_ids = tuple(set(filter(None, case_ids)))
+        """Serialise what changes a case's history: results, links and
+        deletions of its entries lock the case's row before anything is written.
+
+        A second request waits for the first to finish (at most
+        CASE_LOCK_TIMEOUT). If the first changed the case, PostgreSQL refuses
+        the second's lock with a serialization failure, which Odoo's request
+        handling retries in a fresh transaction that sees the case as the first
+        left it: closed, say, so the second result is refused clearly."""
+        case_ids = tuple(sorted(set(filter(None, case_ids))))
         if case_ids:
             self.env.cr.execute(
-                "SELECT id FROM r2_crm_case WHERE id IN %s FOR UPDATE NOWAIT",
-                (case_ids,),
+                "SELECT set_config('lock_timeout', %s, true);"
+                "SELECT id FROM r2_crm_case WHERE id IN %s ORDER BY id FOR UPDATE;"
+                "SELECT set_config('lock_timeout', '0', true);",
+                (CASE_LOCK_TIMEOUT, case_ids),
                 log_exceptions=False,
             )
 
@@ -309,7 +477,15 @@ class R2CrmContact(models.Model):
     def _open_case(self):
         self.ensure_one()
         date_open = fields.Date.from_string(self._date_local())
-        days = self.company_id.r2_crm_case_deadline_days
+        deadline = rules.add_days(date_open, self.company_id.r2_crm_case_deadline_days)
+        if deadline is None:
+            raise ValidationError(
+                _(
+                    "Date: the note '%(note)s' is dated %(date)s, too late to count "
+                    "a deadline from."
+                )
+                % {"note": self.name, "date": self.date}
+            )
         # One chatter message instead of mail.thread's creation log and the
         # tracking of every field: S1 notes come in bulk at a service desk.
         case = (
@@ -324,7 +500,7 @@ class R2CrmContact(models.Model):
                     "item_description": self.item_description,
                     "description": self.description,
                     "date_open": fields.Date.to_string(date_open),
-                    "date_deadline": fields.Date.to_string(date_open + timedelta(days)),
+                    "date_deadline": fields.Date.to_string(deadline),
                 }
             )
             .with_env(self.env)

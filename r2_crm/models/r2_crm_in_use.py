@@ -1,4 +1,4 @@
-"""Dictionaries in use cannot be deleted: archive them instead."""
+"""Records that others point at are not deleted: archive them instead."""
 
 from odoo import _, models
 from odoo.exceptions import UserError
@@ -6,23 +6,17 @@ from odoo.exceptions import UserError
 
 class R2CrmInUseMixin(models.AbstractModel):
     _name = "r2.crm.in.use.mixin"
-    _description = "Refuse deleting dictionary entries that are in use"
+    _inherit = ["r2.crm.company.mixin"]
+    _description = "Refuse deleting records that are in use"
 
-    # (model, field) pairs that point at this dictionary
-    _r2_crm_used_by = []
+    def _r2_crm_in_use_error(self):
+        return UserError(
+            _("%(entry)s is in use and cannot be deleted; archive it instead.")
+            % {"entry": self.display_name}
+        )
 
     def unlink(self):
-        for model, field in self._r2_crm_used_by:
-            used = (
-                self.env[model]
-                .sudo()
-                .with_context(active_test=False)
-                .search([(field, "in", self.ids)], limit=1)
-            )
-            if used:
-                entry = used[field] & self
-                raise UserError(
-                    _("%(entry)s is in use and cannot be deleted; archive it instead.")
-                    % {"entry": entry[:1].display_name}
-                )
+        used = self._r2_crm_first_in_use()
+        if used:
+            raise used._r2_crm_in_use_error()
         return super(R2CrmInUseMixin, self).unlink()

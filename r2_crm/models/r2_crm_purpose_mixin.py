@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import ValidationError
 
 from .res_users import DEPARTMENTS
 
@@ -7,6 +8,7 @@ class R2CrmPurposeMixin(models.AbstractModel):
     """Purpose (Cel) and company of KONTAKTY and KONTRAKTY/SPRAWY records."""
 
     _name = "r2.crm.purpose.mixin"
+    _inherit = ["r2.crm.company.mixin"]
     _description = "Purpose and company of CRM records"
 
     def _default_purpose(self):
@@ -22,3 +24,14 @@ class R2CrmPurposeMixin(models.AbstractModel):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.user.company_id
     )
+
+    def _ensure_purpose(self, purpose):
+        """A clear error for a purpose outside the selection (RPC clients)."""
+        if purpose not in dict(DEPARTMENTS):
+            raise ValidationError(
+                _("Purpose: %(purpose)r is not one of %(purposes)s.")
+                % {
+                    "purpose": purpose,
+                    "purposes": ", ".join(key for key, _label in DEPARTMENTS),
+                }
+            )

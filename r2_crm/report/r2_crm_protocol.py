@@ -10,7 +10,7 @@ class ReportIntakeProtocol(models.AbstractModel):
     @api.model
     def get_report_values(self, docids, data=None):
         docs = self.env["r2.crm.contact"].browse(docids)
-        docs._r2_crm_check_protocol(rules.OPEN_CASE, _("intake protocol"))
+        docs._r2_crm_check_protocol((rules.OPEN_CASE,), _("intake protocol"))
         return {"doc_ids": docids, "doc_model": "r2.crm.contact", "docs": docs}
 
 

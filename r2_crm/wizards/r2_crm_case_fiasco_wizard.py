@@ -2,6 +2,8 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html_escape, plaintext2html
 
+from .. import rules
+
 
 class R2CrmCaseFiascoWizard(models.TransientModel):
     _name = "r2.crm.case.fiasco.wizard"
@@ -22,19 +24,21 @@ class R2CrmCaseFiascoWizard(models.TransientModel):
     failure_note = fields.Text(string="Why the customer gave up")
 
     def action_confirm(self):
+        """Close open contracts as fiasco, or, for a manager, correct the reason
+        and note of contracts that already are a fiasco (the chatter tracks it)."""
         self.ensure_one()
         if not self.failure_reason_id:
             raise UserError(_("Choose the reason of the fiasco."))
         cases = self.case_ids
+        values = {
+            "failure_reason_id": self.failure_reason_id.id,
+            "failure_note": self.failure_note,
+        }
+        if cases and set(cases.mapped("state")) == {rules.FAILURE}:
+            cases.write(values)
+            return {"type": "ir.actions.act_window_close"}
         cases._check_open_for_fiasco()
-        cases._r2_crm_close(
-            "failure",
-            fields.Date.context_today(self),
-            {
-                "failure_reason_id": self.failure_reason_id.id,
-                "failure_note": self.failure_note,
-            },
-        )
+        cases._r2_crm_close(rules.FAILURE, fields.Date.context_today(self), values)
         body = html_escape(
             _("Fiasco: %(reason)s") % {"reason": self.failure_reason_id.name}
         )
