@@ -7,3 +7,4 @@ from . import test_protocols
 from . import test_security
 from . import test_concurrency
 from . import test_polish
+from . import test_adversarial

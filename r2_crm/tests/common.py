@@ -5,6 +5,18 @@ from unittest.mock import patch
 from odoo.tests.common import SavepointCase
 
 
+def settle_registry(registry):
+    """Signal now the registry change that installing the module left pending.
+
+    Otherwise the first HTTP requests of the test process signal it (the
+    stylesheets wkhtmltopdf fetches while a test renders a PDF), two of them at
+    once race on the signaling sequence, and the next request reloads the
+    registry under the running test, whose pending recomputations then fail
+    with ``KeyError`` in ``_field_computed``.
+    """
+    registry.signal_changes()
+
+
 class R2CrmCase(SavepointCase):
     """Users, partners and shortcuts every r2_crm test builds on (no demo data).
 
@@ -18,6 +30,10 @@ class R2CrmCase(SavepointCase):
     @classmethod
     def setUpClass(cls):
         super(R2CrmCase, cls).setUpClass()
+        # unittest skips tearDownClass when setUpClass fails: the class's open
+        # transaction would then hold its locks and hang every later test.
+        cls.addClassCleanup(cls._r2_crm_release_cursor)
+        settle_registry(cls.registry)
         cls.env = cls.env(
             context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True)
         )
@@ -52,6 +68,12 @@ class R2CrmCase(SavepointCase):
             {"name": "Jan Kowalski", "parent_id": cls.partner.id}
         )
         cls.other_partner = cls.env["res.partner"].create({"name": "Nowak"})
+
+    @classmethod
+    def _r2_crm_release_cursor(cls):
+        if not cls.cr.closed:
+            cls.cr.rollback()
+            cls.cr.close()
 
     def note(self, **values):
         vals = {

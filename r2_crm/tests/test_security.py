@@ -87,11 +87,16 @@ class TestDepartments(R2CrmCase):
         with self.assertRaises(AccessError):
             self.sale_case.sudo(self.svc).write({"description": "hacked"})
         with self.assertRaises(AccessError):
-            self.sale_note.sudo(self.svc).read(["name"])
-        self.assertFalse(
-            self.Contact.sudo(self.svc).search([("id", "=", self.sale_note.id)])
-        )
+            self.sale_note.sudo(self.svc).write({"name": "hacked"})
         self.assertFalse(self.sale_case.description)
+        self.assertEqual(self.sale_note.name, "Sales talk")
+
+    def test_every_user_reads_every_entry(self):
+        """The manual: whoever talks to a customer checks the earlier contacts."""
+        for user in (self.svc, self.sal, self.nodept):
+            found = self.Contact.sudo(user).search([("id", "=", self.sale_note.id)])
+            self.assertEqual(found, self.sale_note, user.login)
+            self.assertEqual(found.name, "Sales talk")
 
     def test_sales_user_sees_sales_and_other(self):
         self.assertEqual(self.visible_cases(self.sal), self.sale_case | self.other_case)
