@@ -10,13 +10,19 @@ import ast
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOG_DIR = os.path.join(ROOT, ".test-logs")
+# Odoo's filestore and sessions. The sessions folder is made here: Odoo makes
+# it on the first request, and two first requests at once (wkhtmltopdf
+# fetching two stylesheets) race, one failing with FileExistsError.
+DATA_DIR = os.path.join(ROOT, ".odoo-data")
 ODOO_ADDONS = os.path.join(sysconfig.get_paths()["purelib"], "odoo", "addons")
 MODULE = "r2_crm"
 
@@ -31,12 +37,15 @@ def odoo_env():
     return env
 
 
-def odoo_cmd(db, *args, command=None):
+def odoo_cmd(db, *args, command=None, addons=ROOT):
+    """The Odoo command line on ``db``; ``addons`` is where r2_crm is found."""
+    os.makedirs(os.path.join(DATA_DIR, "sessions"), exist_ok=True)
     return (
         [sys.executable, "-m", "odoocompat"]
         + ([command] if command else [])
         + [
-            "--addons-path=%s,%s" % (ODOO_ADDONS, ROOT),
+            "--addons-path=%s,%s" % (ODOO_ADDONS, addons),
+            "--data-dir=%s" % DATA_DIR,
             "-d",
             db,
             "--db-filter=^%s$" % re.escape(db),
@@ -326,26 +335,40 @@ def table_fingerprint(db):
 def check_translations(summary, db, args):
     """pl.po must translate every msgid of a template freshly exported from Odoo."""
     template = os.path.join(LOG_DIR, "r2_crm-exported.po")
-    rc = run_logged(odoo_cmd(db, "--i18n-export=%s" % template, "--modules=%s" % MODULE,
-                             "--stop-after-init", "--http-port=%d" % args.port),
-                    os.path.join(LOG_DIR, "i18n-export.log"), odoo_env())
+    rc = run_logged(
+        odoo_cmd(
+            db,
+            "--i18n-export=%s" % template,
+            "--modules=%s" % MODULE,
+            "--stop-after-init",
+            "--http-port=%d" % args.port,
+        ),
+        os.path.join(LOG_DIR, "i18n-export.log"),
+        odoo_env(),
+    )
     pl_po = os.path.join(ROOT, MODULE, "i18n", "pl.po")
-    result = subprocess.run(["msgcmp", pl_po, template], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, universal_newlines=True)
+    result = subprocess.run(
+        ["msgcmp", pl_po, template],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        universal_newlines=True,
+    )
     problems = []
     if rc:
         problems.append("translation export exited %d" % rc)
     if result.returncode:
-        problems.append("i18n/pl.po lacks translations (export the template again and "
-                        "translate):\n" + result.stdout.strip())
+        problems.append(
+            "i18n/pl.po lacks translations (export the template again and "
+            "translate):\n" + result.stdout.strip()
+        )
     summary.add(0 if problems else 1, 1 if problems else 0, problems)
     print("translations: pl.po %s" % ("incomplete" if problems else "complete"))
 
 
-def odoo_shell(db, script, log):
+def odoo_shell(db, script, log, addons=ROOT):
     with open(log, "w") as out:
         return subprocess.run(
-            odoo_cmd(db, "--no-http", command="shell"),
+            odoo_cmd(db, "--no-http", command="shell", addons=addons),
             input=script,
             env=odoo_env(),
             stdout=out,
@@ -436,6 +459,95 @@ def check_lifecycle(summary, template, args):
             dropdb(db)
 
 
+RELEASE_FILE = os.path.join(ROOT, "tools", "last-release")
+
+
+def check_upgrade(summary, template, args):
+    """The last released r2_crm (tools/last-release), with data made through
+    its ORM, upgrades to this tree: the migrations run, every record is kept,
+    and tools/upgrade_checks.py finds what the migrations promise."""
+    with open(RELEASE_FILE) as fp:
+        commit = fp.read().split()[0]
+    db = "r2crm_upgrade"
+    dropdb(db)
+    problems = []
+    if subprocess.run(
+        ["git", "cat-file", "-e", commit + "^{commit}"],
+        cwd=ROOT,
+        stderr=subprocess.DEVNULL,
+    ).returncode:
+        summary.add(0, 1, ["upgrade: release %s is not in this clone" % commit])
+        print("upgrade: release %s is not in this clone" % commit)
+        return
+    old = tempfile.mkdtemp(prefix="r2crm-release-")
+    try:
+        archive = subprocess.run(
+            ["git", "archive", commit, MODULE],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.PIPE,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", old], input=archive, check=True)
+        subprocess.run(["createdb", "-T", template, db], check=True)
+        subprocess.run(
+            ["psql", "-d", db, "-qc", "UPDATE ir_module_module SET demo = false"],
+            check=True,
+        )
+        rc = run_logged(
+            odoo_cmd(
+                db,
+                "-i",
+                MODULE,
+                "--without-demo=all",
+                "--stop-after-init",
+                "--http-port=%d" % args.port,
+                addons=old,
+            ),
+            os.path.join(LOG_DIR, "upgrade-install.log"),
+            odoo_env(),
+        )
+        with open(os.path.join(ROOT, "tools", "lifecycle_data.py")) as fp:
+            rc = rc or odoo_shell(
+                db, fp.read(), os.path.join(LOG_DIR, "upgrade-data.log"), addons=old
+            )
+        if rc:
+            problems.append("upgrade: installing release %s failed" % commit)
+        before = table_fingerprint(db)
+        log = os.path.join(LOG_DIR, "upgrade.log")
+        rc = run_logged(
+            odoo_cmd(
+                db, "-u", MODULE, "--stop-after-init", "--http-port=%d" % args.port
+            ),
+            log,
+            odoo_env(),
+        )
+        problems += parse_odoo_log(log)[2]
+        if rc:
+            problems.append("upgrade from %s exited %d" % (commit, rc))
+        after = table_fingerprint(db)
+        if before != after:
+            problems.append(
+                "upgrade from %s changed the data:\nbefore %s\nafter  %s"
+                % (commit, before, after)
+            )
+        log = os.path.join(LOG_DIR, "upgrade-checks.log")
+        with open(os.path.join(ROOT, "tools", "upgrade_checks.py")) as fp:
+            rc = odoo_shell(db, fp.read(), log)
+        with open(log) as fp:
+            passed = "upgrade checks: ok" in fp.read()
+        if rc or not passed:
+            problems.append("upgrade checks failed, see %s" % log)
+        summary.add(0 if problems else 1, 1 if problems else 0, problems)
+        print(
+            "upgrade: release %s to this tree, %d problems"
+            % (commit[:10], len(problems))
+        )
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+        if not args.keep_db:
+            dropdb(db)
+
+
 def finish(summary):
     for problem in summary.problems:
         print("problem: %s" % problem)
@@ -460,6 +572,7 @@ def cmd_test(args):
         )
         check_translations(summary, db, args)
         check_lifecycle(summary, template, args)
+        check_upgrade(summary, template, args)
     finally:
         if not args.keep_db:
             dropdb(db)
