@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export VENV
 
-.PHONY: run test test-odoo-base bootstrap postgres lint bench clean-test-dbs
+.PHONY: run test test-file test-odoo-base bootstrap postgres lint bench clean-test-dbs
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -22,6 +22,13 @@ run: postgres
 test: postgres
 	$(PY) tools/devtool.py test --port $(TEST_PORT)
 
+## make test-file T=r2_crm/tests/test_rules.py [DB=r2crm]: one test file, on a
+## database where r2_crm is installed (make run's)
+T ?= r2_crm/tests
+test-file: postgres
+	$(PY) -m pytest -p no:cacheprovider -W ignore::DeprecationWarning --odoo-database=$(DB) --odoo-log-level=warn \
+	    --odoo-addons-path=$$($(PY) -c 'from tools import devtool; print(devtool.ADDONS_PATH)') $(T)
+
 ## make test-odoo-base: Odoo's own base test suite under the compat layer
 test-odoo-base: postgres
 	$(PY) tools/devtool.py test-odoo-base --port $(TEST_PORT)
@@ -34,8 +41,8 @@ lint: bootstrap
 ## make bench [SCALE=small]: ORM against SQL at 100,000 cases / 1,000,000 entries
 SCALE ?= full
 bench: postgres
-	SCALE=$(SCALE) $(PY) bench/run_bench.py
+	SCALE=$(SCALE) $(PY) -m bench.run_bench
 
-## drop the cached template databases (they are rebuilt on the next test run)
+## drop click-odoo-initdb's cached template databases (rebuilt on next use)
 clean-test-dbs: postgres
-	@for db in $$(psql -d postgres -Atqc "select datname from pg_database where datname like 'r2crm_tmpl_%'"); do dropdb $$db; done
+	$(VENV)/bin/click-odoo-initdb --cache-prefix=$$($(PY) -c 'from tools import devtool; print(devtool.template_prefix())') --cache-max-size=0

@@ -17,16 +17,11 @@ import sys
 import time
 from datetime import date, datetime, timezone
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-sys.path.insert(0, ROOT)
+import odoo
+from odoo import SUPERUSER_ID, api
 
-import devtool  # noqa: E402
-import odoocompat  # noqa: E402
-
-odoocompat.apply()
-import odoo  # noqa: E402
-from odoo import SUPERUSER_ID, api  # noqa: E402
+from tools import devtool
+from tools.devtool import ROOT
 
 SCALES = {
     # cases, contacts, campaigns, invoices, partners, big campaign cases,
@@ -62,9 +57,8 @@ def log(message):
 
 
 # ------------------------------------------------------------------ database
-def build_database(db, template, scale_name):
-    devtool.dropdb(db)
-    subprocess.run(["createdb", "-T", template, db], check=True)
+def build_database(db, scale_name):
+    devtool.create_db(db)
     subprocess.run(
         ["psql", "-d", db, "-qc", "UPDATE ir_module_module SET demo = false"],
         check=True,
@@ -566,14 +560,13 @@ def previous_bulk(scale_name):
 def main():
     scale_name = os.environ.get("SCALE", "full")
     scale = SCALES[scale_name]
-    template = devtool.ensure_template(type("Args", (), {"port": 8189})())
     db = "r2crm_bench_%s" % scale_name
     reuse = os.environ.get("REUSE") == "1" and devtool.db_exists(db)
     if not reuse:
-        build_database(db, template, scale_name)
+        build_database(db, scale_name)
     odoo.tools.config.parse_config(
         [
-            "--addons-path=%s,%s" % (devtool.ODOO_ADDONS, ROOT),
+            "--addons-path=%s" % devtool.ADDONS_PATH,
             "-d",
             db,
             "--log-level=warn",

@@ -7,18 +7,14 @@ one already running (for example `make run`).
 
 import os
 import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import devtool  # noqa: E402
-from browser import make_driver, screenshot  # noqa: E402
+from e2e.browser import make_driver, screenshot
+from tools import devtool
+from tools.devtool import ROOT
 
 SHOTS = os.path.join(ROOT, ".test-logs", "screenshots")
 

@@ -1,6 +1,6 @@
 """Take the README's screenshots from a running demo database (make run).
 
-Usage: .venv/bin/python e2e/screenshots.py [http://localhost:8069]
+Usage: .venv/bin/python -m e2e.screenshots [http://localhost:8069]
 """
 
 import os
@@ -9,7 +9,14 @@ import time
 
 from selenium.webdriver.common.by import By
 
-from browser import login, make_driver, open_menu, screenshot, wait_css, wait_for_view
+from e2e.browser import (
+    login,
+    make_driver,
+    open_menu,
+    screenshot,
+    wait_css,
+    wait_for_view,
+)
 
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
 

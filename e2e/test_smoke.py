@@ -2,7 +2,7 @@
 
 from selenium.webdriver.common.by import By
 
-from browser import (
+from e2e.browser import (
     assert_no_style_error,
     login,
     open_menu,

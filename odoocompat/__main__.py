@@ -1,4 +1,5 @@
-"""Launcher: ``python -m odoocompat [odoo arguments]``, odoo-bin under the patches."""
+"""``python -m odoocompat [odoo arguments]``: odoo-bin under the patches, for a
+Python without ``odoocompat.pth`` (the virtualenv's ``odoo`` command needs none)."""
 
 import odoocompat
 

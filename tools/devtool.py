@@ -2,7 +2,10 @@
 """Run Odoo 11 with r2_crm, or test it, on this machine's PostgreSQL.
 
 Used by the Makefile; run ``tools/devtool.py --help`` for the commands.
-Odoo runs as ``python -m odoocompat`` so the Python 3.11 patches load first.
+It drives the stock tools: Odoo's own ``odoo`` command, ``click-odoo-initdb``
+for databases with r2_crm's dependencies (from its cache of templates) and
+``pytest`` with pytest-odoo for the tests. The virtualenv's ``odoocompat.pth``
+(written by tools/bootstrap.sh) loads the Python 3.11 patches in each of them.
 """
 
 import argparse
@@ -24,6 +27,8 @@ LOG_DIR = os.path.join(ROOT, ".test-logs")
 # fetching two stylesheets) race, one failing with FileExistsError.
 DATA_DIR = os.path.join(ROOT, ".odoo-data")
 ODOO_ADDONS = os.path.join(sysconfig.get_paths()["purelib"], "odoo", "addons")
+ADDONS_PATH = "%s,%s" % (ODOO_ADDONS, ROOT)
+VENV_BIN = os.path.dirname(sys.executable)
 MODULE = "r2_crm"
 
 
@@ -41,7 +46,7 @@ def odoo_cmd(db, *args, command=None, addons=ROOT):
     """The Odoo command line on ``db``; ``addons`` is where r2_crm is found."""
     os.makedirs(os.path.join(DATA_DIR, "sessions"), exist_ok=True)
     return (
-        [sys.executable, "-m", "odoocompat"]
+        [os.path.join(VENV_BIN, "odoo")]
         + ([command] if command else [])
         + [
             "--addons-path=%s,%s" % (ODOO_ADDONS, addons),
@@ -96,23 +101,11 @@ def manifest_depends():
 def cmd_run(args):
     state = module_state(args.db)
     if not db_exists(args.db):
-        # Dependencies first, so account's chart of accounts is in place
-        # before r2_crm's demo data invoices its won contracts.
         print(
             "run: creating database %s with %s"
             % (args.db, ", ".join(manifest_depends()))
         )
-        subprocess.run(
-            odoo_cmd(
-                args.db,
-                "-i",
-                ",".join(manifest_depends()),
-                "--stop-after-init",
-                "--http-port=%d" % args.port,
-            ),
-            env=odoo_env(),
-            check=True,
-        )
+        create_db(args.db)
     extra = ["-u", MODULE] if state == "installed" else ["-i", MODULE]
     cmd = odoo_cmd(args.db, "--http-port=%d" % args.port, *extra)
     print(
@@ -146,9 +139,11 @@ LOG_ERROR_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) \S+ (\S+): (.*)$")
 def parse_odoo_log(path, expect_module=None):
     """Count tests and failures in an Odoo 11 --test-enable log.
 
-    Odoo 11 logs unittest's output but exits 0 on failures, so the log is the
-    only witness.  Any ERROR/CRITICAL line outside a test's own output also counts
-    as a failure: it means a module failed to load or a report crashed.
+    Odoo exits non-zero when a test failed (odoo/cli/server.py returns the
+    assertion report), but only the log says how many tests ran and failed, and
+    only the log shows an ERROR/CRITICAL line outside a test's own output: a
+    module that failed to load, a crashed report or request. Such a line counts
+    as a failure too.
     """
     total = failed = 0
     skipped = 0
@@ -210,61 +205,80 @@ def dropdb(db):
     subprocess.run(["dropdb", "--if-exists", db], check=True)
 
 
-def ensure_template(args):
-    """A database with r2_crm's dependencies installed, reused across runs."""
-    depends = sorted(manifest_depends())
+def template_prefix():
+    """click-odoo-initdb's cache prefix: a new set of Python packages gets new
+    templates (the cache itself is keyed on the addons' source)."""
     with open(os.path.join(ROOT, "requirements.txt"), "rb") as fp:
-        key = hashlib.sha1(fp.read() + repr(depends).encode()).hexdigest()[:10]
-    template = "r2crm_tmpl_%s" % key
-    if db_exists(template):
-        return template
-    print(
-        "test: building template database %s with %s" % (template, ", ".join(depends))
+        return "r2" + hashlib.sha1(fp.read()).hexdigest()[:6]
+
+
+def create_db(db):
+    """Database ``db`` with r2_crm's dependencies and their demo data.
+
+    click-odoo-initdb copies it from its cache of template databases
+    (``r2xxxxxx-<date>-<hash>``), building the template on first use."""
+    dropdb(db)
+    log = os.path.join(LOG_DIR, "initdb-%s.log" % db)
+    rc = run_logged(
+        [
+            os.path.join(VENV_BIN, "click-odoo-initdb"),
+            "--addons-path=%s" % ADDONS_PATH,
+            "--cache-prefix=%s" % template_prefix(),
+            "--new-database=%s" % db,
+            "--modules=%s" % ",".join(sorted(manifest_depends())),
+        ],
+        log,
+        odoo_env(),
     )
-    building = template + "_building"
-    dropdb(building)
-    log = os.path.join(LOG_DIR, "template.log")
+    problems = parse_odoo_log(log)[2]
+    if rc or problems:
+        print("\n".join(problems))
+        sys.exit("creating database %s failed, see %s" % (db, log))
+
+
+def install_problems(db, args, label, *options, module=MODULE, addons=ROOT):
+    """Install ``module`` on ``db``: the problems, an error in the log among them."""
+    log = os.path.join(LOG_DIR, "%s.log" % label)
     rc = run_logged(
         odoo_cmd(
-            building,
+            db,
             "-i",
-            ",".join(depends),
+            module,
             "--stop-after-init",
             "--http-port=%d" % args.port,
+            *options,
+            addons=addons,
         ),
         log,
         odoo_env(),
     )
-    _passed, failed, problems = parse_odoo_log(log)
-    if rc or failed:
-        print("\n".join(problems))
-        sys.exit("test: building the template database failed, see %s" % log)
-    subprocess.run(
-        [
-            "psql",
-            "-d",
-            "postgres",
-            "-qc",
-            'ALTER DATABASE "%s" RENAME TO "%s"' % (building, template),
-        ],
-        check=True,
-    )
-    return template
+    problems = parse_odoo_log(log)[2]
+    if rc:
+        problems.append("installing %s on %s exited %d, see %s" % (module, db, rc, log))
+    return problems
 
 
-def run_pytest(summary, paths, name, env=None):
+def run_pytest(summary, paths, name, env=None, options=()):
     os.makedirs(LOG_DIR, exist_ok=True)
     junit = os.path.join(LOG_DIR, "%s.xml" % name)
-    cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "--junitxml",
-        junit,
-    ] + paths
+    cmd = (
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--junitxml",
+            junit,
+            # Odoo 11 on Python 3.11 warns of deprecations by the thousand
+            "-W",
+            "ignore::DeprecationWarning",
+        ]
+        # pytest-odoo loads a registry for each test module: only for Odoo's tests
+        + list(options or ["-p", "no:odoo"])
+        + paths
+    )
     rc = subprocess.run(cmd, cwd=ROOT, env=dict(odoo_env(), **(env or {}))).returncode
     if not os.path.exists(junit):
         summary.add(0, 1, ["pytest %s did not run (exit %d)" % (name, rc)])
@@ -281,26 +295,14 @@ def run_pytest(summary, paths, name, env=None):
     summary.add(tests - fails - skipped, fails + len(problems), problems)
 
 
-def run_odoo_tests(summary, db, args, install, expect_module, label):
-    log = os.path.join(LOG_DIR, "%s.log" % label)
-    rc = run_logged(
-        odoo_cmd(
-            db,
-            "-i",
-            install,
-            "--test-enable",
-            "--stop-after-init",
-            "--log-level=test",
-            "--http-port=%d" % args.port,
-        ),
-        log,
-        odoo_env(),
+def run_odoo_tests(summary, db, args, module, label):
+    """Odoo's own tests of ``module`` through Odoo's runner (test-odoo-base)."""
+    problems = install_problems(
+        db, args, label, "--test-enable", "--log-level=test", module=module
     )
-    passed, failed, problems = parse_odoo_log(log, expect_module)
-    if rc:
-        problems.append("odoo exited %d" % rc)
-        failed += 1
-    summary.add(passed, failed, problems)
+    log = os.path.join(LOG_DIR, "%s.log" % label)
+    passed, failed, _problems = parse_odoo_log(log, module)
+    summary.add(passed, failed + len(problems), problems)
     print("%s: %d passed, %d failed (log: %s)" % (label, passed, failed, log))
 
 
@@ -377,59 +379,58 @@ def odoo_shell(db, script, log, addons=ROOT):
         ).returncode
 
 
-def check_lifecycle(summary, template, args):
-    """Upgrading keeps every record; uninstalling leaves a working server.
-
-    Runs on its own database with r2_crm installed without demo data and with
-    data made through the ORM as a user would (tools/lifecycle_data.py)."""
-    db = "r2crm_lifecycle"
-    dropdb(db)
-    subprocess.run(["createdb", "-T", template, db], check=True)
-    try:
-        problems = []
-        # A new module gets demo data when any dependency has it: clear the flags
-        # so r2_crm installs as in production, without demo data.
-        subprocess.run(
-            ["psql", "-d", db, "-qc", "UPDATE ir_module_module SET demo = false"],
-            check=True,
-        )
-        rc = run_logged(
-            odoo_cmd(
-                db,
-                "-i",
-                MODULE,
-                "--without-demo=all",
-                "--stop-after-init",
-                "--http-port=%d" % args.port,
-            ),
-            os.path.join(LOG_DIR, "lifecycle-install.log"),
-            odoo_env(),
-        )
-        with open(os.path.join(ROOT, "tools", "lifecycle_data.py")) as fp:
-            rc = rc or odoo_shell(
-                db, fp.read(), os.path.join(LOG_DIR, "lifecycle-data.log")
-            )
-        if rc:
-            problems.append("lifecycle: install or data script failed, see .test-logs/")
-        before = table_fingerprint(db)
-        log = os.path.join(LOG_DIR, "lifecycle-upgrade.log")
-        rc = run_logged(
-            odoo_cmd(
-                db, "-u", MODULE, "--stop-after-init", "--http-port=%d" % args.port
-            ),
-            log,
-            odoo_env(),
-        )
-        problems += parse_odoo_log(log)[2]
-        after = table_fingerprint(db)
-        if rc:
-            problems.append("upgrade exited %d" % rc)
-        if before != after:
+def install_with_data(db, args, label, addons=ROOT):
+    """r2_crm installed on a new ``db`` as in production, without demo data,
+    with data a user would have made through its ORM (tools/lifecycle_data.py).
+    Returns the problems."""
+    create_db(db)
+    # A new module gets demo data when any dependency has it: clear the flags.
+    subprocess.run(
+        ["psql", "-d", db, "-qc", "UPDATE ir_module_module SET demo = false"],
+        check=True,
+    )
+    problems = install_problems(
+        db, args, label + "-install", "--without-demo=all", addons=addons
+    )
+    with open(os.path.join(ROOT, "tools", "lifecycle_data.py")) as fp:
+        log = os.path.join(LOG_DIR, label + "-data.log")
+        if problems or odoo_shell(db, fp.read(), log, addons=addons):
             problems.append(
-                "upgrade changed the data:\nbefore %s\nafter  %s" % (before, after)
+                "%s: installing or making data failed, see %s" % (label, log)
             )
-        if any(line.split("|")[1] == "0" for line in before.splitlines()):
-            problems.append("upgrade check: a table was empty: %s" % before)
+    return problems
+
+
+def upgrade_problems(db, args, label):
+    """`-u r2_crm` with this tree: problems, and the tables' fingerprint."""
+    before = table_fingerprint(db)
+    log = os.path.join(LOG_DIR, label + "-upgrade.log")
+    rc = run_logged(
+        odoo_cmd(db, "-u", MODULE, "--stop-after-init", "--http-port=%d" % args.port),
+        log,
+        odoo_env(),
+    )
+    problems = parse_odoo_log(log)[2]
+    if rc:
+        problems.append("%s: upgrade exited %d" % (label, rc))
+    after = table_fingerprint(db)
+    if before != after:
+        problems.append(
+            "%s: upgrade changed the data:\nbefore %s\nafter  %s"
+            % (label, before, after)
+        )
+    if any(line.split("|")[1] == "0" for line in before.splitlines()):
+        problems.append("%s: a table was empty: %s" % (label, before))
+    return problems, before
+
+
+def check_lifecycle(summary, args):
+    """Upgrading keeps every record; uninstalling leaves a working server."""
+    db = "r2crm_lifecycle"
+    try:
+        problems = install_with_data(db, args, "lifecycle")
+        more, before = upgrade_problems(db, args, "lifecycle")
+        problems += more
         summary.add(0 if problems else 1, 1 if problems else 0, problems)
         print("lifecycle: -u %s kept %s" % (MODULE, before.replace("\n", "; ")))
 
@@ -462,23 +463,20 @@ def check_lifecycle(summary, template, args):
 RELEASE_FILE = os.path.join(ROOT, "tools", "last-release")
 
 
-def check_upgrade(summary, template, args):
+def check_upgrade(summary, args):
     """The last released r2_crm (tools/last-release), with data made through
     its ORM, upgrades to this tree: the migrations run, every record is kept,
     and tools/upgrade_checks.py finds what the migrations promise."""
     with open(RELEASE_FILE) as fp:
         commit = fp.read().split()[0]
-    db = "r2crm_upgrade"
-    dropdb(db)
-    problems = []
     if subprocess.run(
         ["git", "cat-file", "-e", commit + "^{commit}"],
         cwd=ROOT,
         stderr=subprocess.DEVNULL,
     ).returncode:
         summary.add(0, 1, ["upgrade: release %s is not in this clone" % commit])
-        print("upgrade: release %s is not in this clone" % commit)
         return
+    db = "r2crm_upgrade"
     old = tempfile.mkdtemp(prefix="r2crm-release-")
     try:
         archive = subprocess.run(
@@ -488,48 +486,8 @@ def check_upgrade(summary, template, args):
             stdout=subprocess.PIPE,
         ).stdout
         subprocess.run(["tar", "-x", "-C", old], input=archive, check=True)
-        subprocess.run(["createdb", "-T", template, db], check=True)
-        subprocess.run(
-            ["psql", "-d", db, "-qc", "UPDATE ir_module_module SET demo = false"],
-            check=True,
-        )
-        rc = run_logged(
-            odoo_cmd(
-                db,
-                "-i",
-                MODULE,
-                "--without-demo=all",
-                "--stop-after-init",
-                "--http-port=%d" % args.port,
-                addons=old,
-            ),
-            os.path.join(LOG_DIR, "upgrade-install.log"),
-            odoo_env(),
-        )
-        with open(os.path.join(ROOT, "tools", "lifecycle_data.py")) as fp:
-            rc = rc or odoo_shell(
-                db, fp.read(), os.path.join(LOG_DIR, "upgrade-data.log"), addons=old
-            )
-        if rc:
-            problems.append("upgrade: installing release %s failed" % commit)
-        before = table_fingerprint(db)
-        log = os.path.join(LOG_DIR, "upgrade.log")
-        rc = run_logged(
-            odoo_cmd(
-                db, "-u", MODULE, "--stop-after-init", "--http-port=%d" % args.port
-            ),
-            log,
-            odoo_env(),
-        )
-        problems += parse_odoo_log(log)[2]
-        if rc:
-            problems.append("upgrade from %s exited %d" % (commit, rc))
-        after = table_fingerprint(db)
-        if before != after:
-            problems.append(
-                "upgrade from %s changed the data:\nbefore %s\nafter  %s"
-                % (commit, before, after)
-            )
+        problems = install_with_data(db, args, "upgrade", addons=old)
+        problems += upgrade_problems(db, args, "upgrade")[0]
         log = os.path.join(LOG_DIR, "upgrade-checks.log")
         with open(os.path.join(ROOT, "tools", "upgrade_checks.py")) as fp:
             rc = odoo_shell(db, fp.read(), log)
@@ -558,21 +516,36 @@ def finish(summary):
 def cmd_test(args):
     summary = Summary()
     run_pytest(summary, ["odoocompat/tests"], "odoocompat")
-    template = ensure_template(args)
     db = "r2crm_test"
-    dropdb(db)
-    subprocess.run(["createdb", "-T", template, db], check=True)
+    create_db(db)
     try:
-        run_odoo_tests(summary, db, args, MODULE, MODULE, "r2_crm-tests")
-        run_pytest(
-            summary,
-            ["e2e"],
-            "browser",
-            {"R2CRM_E2E_DB": db, "R2CRM_E2E_PORT": str(args.port + 1)},
-        )
-        check_translations(summary, db, args)
-        check_lifecycle(summary, template, args)
-        check_upgrade(summary, template, args)
+        # Installed with its demo data, as `make run` does; then pytest-odoo
+        # runs the tests on it, with Odoo's HTTP server in the same process
+        # (wkhtmltopdf fetches the protocols' stylesheets from it).
+        problems = install_problems(db, args, "r2_crm-install")
+        summary.add(0, len(problems), problems)
+        if not problems:
+            run_pytest(
+                summary,
+                ["r2_crm/tests"],
+                "r2_crm",
+                options=[
+                    "--odoo-database=%s" % db,
+                    "--odoo-addons-path=%s" % ADDONS_PATH,
+                    "--odoo-http",
+                    # pytest-odoo's default, critical, would hide logged errors
+                    "--odoo-log-level=warn",
+                ],
+            )
+            run_pytest(
+                summary,
+                ["e2e"],
+                "browser",
+                {"R2CRM_E2E_DB": db, "R2CRM_E2E_PORT": str(args.port + 1)},
+            )
+            check_translations(summary, db, args)
+        check_lifecycle(summary, args)
+        check_upgrade(summary, args)
     finally:
         if not args.keep_db:
             dropdb(db)
@@ -584,7 +557,7 @@ def cmd_test_odoo_base(args):
     db = "r2crm_base_test"
     dropdb(db)
     try:
-        run_odoo_tests(summary, db, args, "base", "base", "odoo-base-tests")
+        run_odoo_tests(summary, db, args, "base", "odoo-base-tests")
     finally:
         dropdb(db)
     return finish(summary)

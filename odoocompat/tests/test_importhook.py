@@ -1,6 +1,10 @@
+import os
+import subprocess
 import sys
 
-from odoocompat.importhook import after_import
+from odoocompat.importhook import after_import, before_import
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def test_callback_runs_after_first_import(tmp_path, monkeypatch):
@@ -19,3 +23,45 @@ def test_callback_runs_at_once_for_loaded_module():
     seen = []
     after_import("json", lambda module: seen.append(module.__name__))
     assert seen == ["json"]
+
+
+def test_before_callback_runs_before_the_module_executes(tmp_path, monkeypatch):
+    (tmp_path / "compat_probe_before.py").write_text(
+        "import compat_probe_state\nVALUE = compat_probe_state.VALUE\n"
+    )
+    (tmp_path / "compat_probe_state.py").write_text("VALUE = 'unpatched'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import compat_probe_state
+
+    before_import(
+        "compat_probe_before",
+        lambda spec: setattr(compat_probe_state, "VALUE", "patched"),
+    )
+    import compat_probe_before
+
+    assert compat_probe_before.VALUE == "patched"
+    for name in ("compat_probe_before", "compat_probe_state"):
+        del sys.modules[name]
+
+
+def test_startup_patches_odoo_in_a_fresh_interpreter_and_nothing_else():
+    """What odoocompat.pth runs: light at start, patched once odoo is imported."""
+    script = (
+        "import sys, odoocompat.startup\n"
+        "assert 'odoocompat.odoo_patches' not in sys.modules\n"
+        "import collections\n"
+        "assert not hasattr(collections, 'Mapping')\n"
+        "from odoo.tools.safe_eval import safe_eval\n"
+        "assert hasattr(collections, 'Mapping')\n"
+        "print(safe_eval('[x for x in (1, 2)]'))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=ROOT),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        universal_newlines=True,
+    )
+    assert out.returncode == 0, out.stdout
+    assert out.stdout.strip().endswith("[1, 2]")
