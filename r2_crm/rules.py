@@ -7,16 +7,36 @@ Dates are ``datetime.date`` objects here: the models convert Odoo's strings.
 from collections import namedtuple
 from datetime import timedelta
 
+# Purposes (Cel) of entries and cases; a user's department is one of them.
+SALE = "sale"
+SERVICE = "service"
+OTHER = "other"
+PURPOSES = [(SALE, "Sales"), (SERVICE, "Service"), (OTHER, "Other")]
+
+# Types of KONTAKTY entries
+NOTE = "note"
+TASK = "task"
+ENTRY_TYPES = [(NOTE, "Note"), (TASK, "Task")]
+
 # Result actions (r2.crm.result.action)
 NONE = "none"
 OPEN_CASE = "open_case"
 CLOSE_SUCCESS = "close_success"
 CLOSE_FAILURE = "close_failure"
+RESULT_ACTIONS = [
+    (NONE, "Nothing"),
+    (OPEN_CASE, "Open a case"),
+    (CLOSE_SUCCESS, "Close the case as success"),
+    (CLOSE_FAILURE, "Close the case as fiasco"),
+]
+CLOSING_ACTIONS = (CLOSE_SUCCESS, CLOSE_FAILURE)
 
 # Case states (r2.crm.case.state)
 OPEN = "open"
 SUCCESS = "success"
 FAILURE = "failure"
+CASE_STATES = [(OPEN, "Open"), (SUCCESS, "Success"), (FAILURE, "Fiasco")]
+CLOSED_STATES = (SUCCESS, FAILURE)
 
 # Why a result cannot be applied; the models turn these into translated messages.
 ERR_ALREADY_LINKED = "already_linked"
@@ -47,7 +67,7 @@ def result_transition(action, case_state):
         if case_state is not None:
             raise TransitionError(ERR_ALREADY_LINKED)
         return Transition("create", OPEN)
-    if action in (CLOSE_SUCCESS, CLOSE_FAILURE):
+    if action in CLOSING_ACTIONS:
         if case_state is None:
             raise TransitionError(ERR_NO_CASE)
         if case_state != OPEN:
@@ -101,36 +121,48 @@ CAMPAIGN_FIGURES = (
     "win_rate",
     "success_avg_days",
     "failure_avg_days",
+    "bill_count",
+    "invoice_count",
 )
 
 
 def campaign_figures(
-    manual_cost, bill_cost, revenue, state_counts, success_days_sum, failure_days_sum
+    manual_cost=0.0,
+    bill_cost=0.0,
+    revenue=0.0,
+    bill_count=0,
+    invoice_count=0,
+    open_count=0,
+    success_count=0,
+    failure_count=0,
+    success_days=0,
+    failure_days=0,
 ):
     """The Statistics tab of a campaign, from its aggregated raw numbers.
 
-    ``state_counts`` maps a case state to its number of cases;
-    ``*_days_sum`` are the summed durations (date_closed - date_open, in days)
-    of the success and fiasco cases.  Figures that cannot be computed
-    (ROI without cost, win rate without closed cases, mean of nothing) are None.
+    The arguments are the columns of the campaign statistics query:
+    ``*_count`` count the cases of each state, and the bills and invoices;
+    ``*_days`` are the summed durations (date_closed - date_open, in days) of
+    the success and fiasco cases.  Figures that cannot be computed (ROI without
+    cost, win rate without closed cases, mean of nothing) are None.
     """
     cost_total = (manual_cost or 0.0) + (bill_cost or 0.0)
     revenue = revenue or 0.0
     profit = revenue - cost_total
-    opened = state_counts.get(OPEN, 0)
-    won = state_counts.get(SUCCESS, 0)
-    lost = state_counts.get(FAILURE, 0)
+    won, lost = success_count or 0, failure_count or 0
     return {
         "cost_total": cost_total,
         "revenue": revenue,
         "profit": profit,
         "roi_percent": profit / cost_total * 100.0 if cost_total else None,
-        "case_count_open": opened,
+        "case_count_open": open_count or 0,
         "case_count_success": won,
         "case_count_failure": lost,
         "win_rate": won / (won + lost) * 100.0 if won + lost else None,
-        "success_avg_days": success_days_sum / won if won else None,
-        "failure_avg_days": failure_days_sum / lost if lost else None,
+        "success_avg_days": success_days / won if won else None,
+        "failure_avg_days": failure_days / lost if lost else None,
+        "bill_count": bill_count or 0,
+        "invoice_count": invoice_count or 0,
     }
 
 

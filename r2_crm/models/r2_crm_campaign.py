@@ -105,17 +105,19 @@ class R2CrmCampaign(models.Model):
         return tuple(period)
 
     def _r2_crm_readable_cases(self):
-        """A FROM item with the cases the user may read, and its parameters:
-        the statistics count only those. The superuser's has no condition."""
+        """SQL of a FROM item with the cases the user may read (their record
+        rules, parameters bound); the statistics count only those. The
+        superuser's has no condition. Any % is doubled, for the query's own
+        named parameters."""
         Case = self.env["r2.crm.case"]
         query = Case._where_calc([], active_test=False)
         Case._apply_ir_rules(query, "read")
         from_clause, where_clause, params = query.get_sql()
-        return (
-            "(SELECT r2_crm_case.* FROM %s WHERE %s)"
-            % (from_clause, where_clause or "TRUE"),
-            params,
+        sql = "(SELECT r2_crm_case.* FROM %s WHERE %s)" % (
+            from_clause,
+            where_clause or "TRUE",
         )
+        return self.env.cr.mogrify(sql, params).decode().replace("%", "%%")
 
     def _compute_revenue_period(self):
         date_from, date_to = self._revenue_period()
@@ -123,70 +125,75 @@ class R2CrmCampaign(models.Model):
             campaign.revenue_date_from = date_from
             campaign.revenue_date_to = date_to
 
-    def _sql_per_campaign(self, query, params):
-        """Run one aggregate query over all campaigns of self; rows by campaign."""
-        self.env.cr.execute(query, params)
-        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
-
     def _compute_statistics(self):
-        ids = tuple(self.ids) or (0,)
-        manual = self._sql_per_campaign(
-            """
-            SELECT campaign_id, SUM(amount) FROM r2_crm_campaign_cost
-             WHERE campaign_id IN %s GROUP BY campaign_id""",
-            (ids,),
-        )
-        bills = self._sql_per_campaign(
-            """
-            SELECT r2_crm_campaign_id, SUM(amount_untaxed_signed), COUNT(*)
-              FROM account_invoice
-             WHERE r2_crm_campaign_id IN %s AND type IN %s AND state IN %s
-             GROUP BY r2_crm_campaign_id""",
-            (ids, COST_TYPES, POSTED_STATES),
-        )
+        """All Statistics figures of all campaigns of self in one query; the
+        cases count only when the user may read them (record rules in SQL)."""
         date_from, date_to = self._revenue_period()
-        cases, case_params = self._r2_crm_readable_cases()
-        where, params = "", case_params + [ids, REVENUE_TYPES, POSTED_STATES]
-        if date_from:
-            where += " AND i.date_invoice >= %s"
-            params.append(date_from)
-        if date_to:
-            where += " AND i.date_invoice <= %s"
-            params.append(date_to)
-        revenue = self._sql_per_campaign(
-            """
-            SELECT c.campaign_id, SUM(i.amount_untaxed_signed), COUNT(*)
-              FROM account_invoice i JOIN %s c ON c.id = i.r2_crm_case_id
-             WHERE c.campaign_id IN %%s AND i.type IN %%s AND i.state IN %%s""" % cases
-            + where
-            + " GROUP BY c.campaign_id",
-            params,
+        period = (" AND i.date_invoice >= %(date_from)s" if date_from else "") + (
+            " AND i.date_invoice <= %(date_to)s" if date_to else ""
         )
-        self.env.cr.execute(
-            """
-            SELECT campaign_id, state, COUNT(*),
-                   COALESCE(SUM(date_closed - date_open), 0)
-              FROM %s c WHERE campaign_id IN %%s
-             GROUP BY campaign_id, state""" % cases,
-            case_params + [ids],
-        )
-        cases = {}
-        for campaign_id, state, count, days in self.env.cr.fetchall():
-            cases.setdefault(campaign_id, {})[state] = (count, days)
+        query = """
+            SELECT k.id AS campaign_id,
+                   COALESCE(manual.amount, 0) AS manual_cost,
+                   COALESCE(bill.amount, 0) AS bill_cost,
+                   COALESCE(bill.count, 0) AS bill_count,
+                   COALESCE(rev.amount, 0) AS revenue,
+                   COALESCE(rev.count, 0) AS invoice_count,
+                   COALESCE(cs.open_count, 0) AS open_count,
+                   COALESCE(cs.success_count, 0) AS success_count,
+                   COALESCE(cs.failure_count, 0) AS failure_count,
+                   COALESCE(cs.success_days, 0) AS success_days,
+                   COALESCE(cs.failure_days, 0) AS failure_days
+              FROM r2_crm_campaign k
+         LEFT JOIN (SELECT campaign_id, SUM(amount) AS amount
+                      FROM r2_crm_campaign_cost WHERE campaign_id IN %%(ids)s
+                     GROUP BY campaign_id) manual ON manual.campaign_id = k.id
+         LEFT JOIN (SELECT r2_crm_campaign_id AS campaign_id,
+                           SUM(amount_untaxed_signed) AS amount, COUNT(*) AS count
+                      FROM account_invoice
+                     WHERE r2_crm_campaign_id IN %%(ids)s
+                       AND type IN %%(cost_types)s AND state IN %%(posted)s
+                     GROUP BY r2_crm_campaign_id) bill ON bill.campaign_id = k.id
+         LEFT JOIN (SELECT c.campaign_id, SUM(i.amount_untaxed_signed) AS amount,
+                           COUNT(*) AS count
+                      FROM account_invoice i JOIN %(cases)s c
+                        ON c.id = i.r2_crm_case_id
+                     WHERE c.campaign_id IN %%(ids)s AND i.type IN %%(revenue_types)s
+                       AND i.state IN %%(posted)s %(period)s
+                     GROUP BY c.campaign_id) rev ON rev.campaign_id = k.id
+         LEFT JOIN (SELECT campaign_id,
+                           COUNT(*) FILTER (WHERE state = %%(open)s) AS open_count,
+                           COUNT(*) FILTER (WHERE state = %%(success)s)
+                               AS success_count,
+                           COUNT(*) FILTER (WHERE state = %%(failure)s)
+                               AS failure_count,
+                           SUM(date_closed - date_open)
+                               FILTER (WHERE state = %%(success)s) AS success_days,
+                           SUM(date_closed - date_open)
+                               FILTER (WHERE state = %%(failure)s) AS failure_days
+                      FROM %(cases)s c WHERE campaign_id IN %%(ids)s
+                     GROUP BY campaign_id) cs ON cs.campaign_id = k.id
+             WHERE k.id IN %%(ids)s""" % {
+            "cases": self._r2_crm_readable_cases(),
+            "period": period,
+        }
+        params = {
+            "ids": tuple(self.ids) or (0,),
+            "cost_types": COST_TYPES,
+            "revenue_types": REVENUE_TYPES,
+            "posted": POSTED_STATES,
+            "open": rules.OPEN,
+            "success": rules.SUCCESS,
+            "failure": rules.FAILURE,
+            "date_from": date_from,
+            "date_to": date_to,
+        }
+        self.env.cr.execute(query, params)
+        rows = {row.pop("campaign_id"): row for row in self.env.cr.dictfetchall()}
         for campaign in self:
-            per_state = cases.get(campaign.id, {})
-            figures = rules.campaign_figures(
-                manual.get(campaign.id, (0.0,))[0],
-                bills.get(campaign.id, (0.0, 0))[0],
-                revenue.get(campaign.id, (0.0, 0))[0],
-                {state: values[0] for state, values in per_state.items()},
-                float(per_state.get(rules.SUCCESS, (0, 0))[1]),
-                float(per_state.get(rules.FAILURE, (0, 0))[1]),
-            )
+            figures = rules.campaign_figures(**rows.get(campaign.id, {}))
             for name, value in figures.items():
                 campaign[name] = value if value is not None else False
-            campaign.bill_count = bills.get(campaign.id, (0.0, 0))[1]
-            campaign.invoice_count = revenue.get(campaign.id, (0.0, 0))[1]
 
     # --------------------------------------------------------------- actions
     def _action_cases(self, state=None):
@@ -195,17 +202,20 @@ class R2CrmCampaign(models.Model):
         action["domain"] = [("campaign_id", "=", self.id)]
         if state:
             action["domain"].append(("state", "=", state))
-        action["context"] = {"default_campaign_id": self.id, "default_purpose": "sale"}
+        action["context"] = {
+            "default_campaign_id": self.id,
+            "default_purpose": rules.SALE,
+        }
         return action
 
     def action_view_cases_open(self):
-        return self._action_cases("open")
+        return self._action_cases(rules.OPEN)
 
     def action_view_cases_success(self):
-        return self._action_cases("success")
+        return self._action_cases(rules.SUCCESS)
 
     def action_view_cases_failure(self):
-        return self._action_cases("failure")
+        return self._action_cases(rules.FAILURE)
 
     def action_view_invoices(self):
         self.ensure_one()

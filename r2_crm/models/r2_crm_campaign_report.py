@@ -1,8 +1,7 @@
 from odoo import fields, models, tools
 
+from .. import rules
 from .r2_crm_campaign import COST_TYPES, POSTED_STATES, REVENUE_TYPES
-from .r2_crm_case import CASE_STATES
-from .res_users import DEPARTMENTS
 
 ROW_KINDS = [
     ("campaign", "Campaign"),
@@ -34,11 +33,11 @@ class R2CrmCampaignReport(models.Model):
     date_start = fields.Date(string="Start", readonly=True)
     date = fields.Date(readonly=True, help="The date of the cost, bill or invoice.")
     case_id = fields.Many2one("r2.crm.case", string="Contract", readonly=True)
-    case_purpose = fields.Selection(DEPARTMENTS, string="Purpose", readonly=True)
+    case_purpose = fields.Selection(rules.PURPOSES, string="Purpose", readonly=True)
     case_user_id = fields.Many2one(
         "res.users", string="Contract responsible", readonly=True
     )
-    case_state = fields.Selection(CASE_STATES, string="Status", readonly=True)
+    case_state = fields.Selection(rules.CASE_STATES, string="Status", readonly=True)
     cost = fields.Float(readonly=True)
     revenue = fields.Float(readonly=True)
     profit = fields.Float(readonly=True)

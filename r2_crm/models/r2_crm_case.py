@@ -4,11 +4,10 @@ from odoo.exceptions import UserError, ValidationError
 
 from .. import rules, trust
 
-CASE_STATES = [("open", "Open"), ("success", "Success"), ("failure", "Fiasco")]
 SEQUENCE_CODES = {
-    "sale": "r2.crm.case.sale",
-    "service": "r2.crm.case.service",
-    "other": "r2.crm.case.other",
+    rules.SALE: "r2.crm.case.sale",
+    rules.SERVICE: "r2.crm.case.service",
+    rules.OTHER: "r2.crm.case.other",
 }
 # What only the workflow writes: the number, and what the transitions set.
 WORKFLOW_FIELDS = ("name", "state", "date_closed", "failure_reason_id", "failure_note")
@@ -62,10 +61,10 @@ class R2CrmCase(models.Model):
     )
     date_closed = fields.Date(string="Closed on", readonly=True, copy=False)
     state = fields.Selection(
-        CASE_STATES,
+        rules.CASE_STATES,
         string="Status",
         required=True,
-        default="open",
+        default=rules.OPEN,
         readonly=True,
         copy=False,
         index=True,
@@ -82,6 +81,10 @@ class R2CrmCase(models.Model):
         compute="_compute_days_left",
         help="Days left until the deadline (green), or days overdue (red, "
         "negative). Frozen at the closing date once the case is closed.",
+    )
+    wiek_colour = fields.Char(
+        compute="_compute_days_left",
+        help="How the views colour the Wiek: green, red, or nothing.",
     )
     # Sales contracts
     level_id = fields.Many2one(
@@ -161,6 +164,7 @@ class R2CrmCase(models.Model):
                 fields.Date.from_string(case.date_closed),
             )
             case.days_left = days or 0
+            case.wiek_colour = rules.wiek_colour(days, case.state) or False
 
     def _count_per_case(self, model, field):
         """{case id: number of `model` records whose `field` points at it}."""
@@ -270,7 +274,10 @@ class R2CrmCase(models.Model):
         if trust.is_workflow(self):
             return
         if not self:  # create: the number is drawn, a new case is open
-            new = {"name": (None, False, "", "/", _("New")), "state": (None, "open")}
+            new = {
+                "name": (None, False, "", "/", _("New")),
+                "state": (None, rules.OPEN),
+            }
             changed = [
                 name
                 for name in WORKFLOW_FIELDS
@@ -310,23 +317,23 @@ class R2CrmCase(models.Model):
         )
 
     # --------------------------------------------------------------- actions
-    def _check_state(self, allowed, message):
+    def _ensure_state(self, allowed, message):
         wrong = self.filtered(lambda case: case.state not in allowed)
         if wrong:
             raise UserError(message % {"cases": ", ".join(wrong.mapped("name"))})
 
     def action_mark_success(self):
-        self._check_state(
-            ["open"],
+        self._ensure_state(
+            [rules.OPEN],
             _("Only open contracts can be marked as success. Not open: %(cases)s."),
         )
-        self._r2_crm_close("success", fields.Date.context_today(self))
+        self._r2_crm_close(rules.SUCCESS, fields.Date.context_today(self))
         return True
 
-    def _check_open_for_fiasco(self):
+    def _ensure_open_for_fiasco(self):
         """Checked when the wizard opens and again when it is confirmed."""
-        self._check_state(
-            ["open"],
+        self._ensure_state(
+            [rules.OPEN],
             _("Only open contracts can be marked as fiasco. Not open: %(cases)s."),
         )
 
@@ -336,13 +343,13 @@ class R2CrmCase(models.Model):
         return action
 
     def action_mark_fiasco(self):
-        self._check_open_for_fiasco()
+        self._ensure_open_for_fiasco()
         return self._fiasco_wizard_action()
 
     def action_correct_fiasco(self):
         """A manager corrects the reason and note of a fiasco, in the wizard."""
         self.ensure_one()
-        self._check_state(
+        self._ensure_state(
             [rules.FAILURE],
             _("Only the reason of a fiasco can be corrected. Not a fiasco: %(cases)s."),
         )
@@ -356,13 +363,13 @@ class R2CrmCase(models.Model):
     def action_reopen(self):
         if not self.env.user.has_group("r2_crm.r2_crm_group_manager"):
             raise UserError(_("Only CRM managers can reopen closed contracts."))
-        self._check_state(
-            ["success", "failure"],
+        self._ensure_state(
+            rules.CLOSED_STATES,
             _("Only closed contracts can be reopened. Already open: %(cases)s."),
         )
         trust.as_workflow(self).write(
             {
-                "state": "open",
+                "state": rules.OPEN,
                 "date_closed": False,
                 "failure_reason_id": False,
                 "failure_note": False,
@@ -451,19 +458,6 @@ class R2CrmCase(models.Model):
             subtype_id=self.env.ref("mail.mt_note").id,
         )
         return invoice
-
-    def _r2_crm_demo_invoice(self, date_invoice):
-        """Demo data: invoice and validate won contracts, when the company has
-        a chart of accounts (a one-shot install may load ours before it)."""
-        if not self.env["account.account"].search_count(
-            [("company_id", "=", self.env.user.company_id.id)]
-        ):
-            return False
-        for case in self:
-            invoice = case._create_invoice()
-            invoice.date_invoice = date_invoice
-            invoice.action_invoice_open()
-        return True
 
 
 class R2CrmCaseLine(models.Model):

@@ -15,9 +15,7 @@ class R2CrmContact(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "r2.crm.purpose.mixin"]
     _order = "date desc, id desc"
 
-    type = fields.Selection(
-        [("note", "Note"), ("task", "Task")], required=True, default="note"
-    )
+    type = fields.Selection(rules.ENTRY_TYPES, required=True, default=rules.NOTE)
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True
     )
@@ -181,7 +179,7 @@ class R2CrmContact(models.Model):
     @api.constrains("type", "date_deadline")
     def _check_task_deadline(self):
         for contact in self:
-            if contact.type == "task" and not contact.date_deadline:
+            if contact.type == rules.TASK and not contact.date_deadline:
                 raise ValidationError(
                     _("The task %(name)s needs a due date.") % {"name": contact.name}
                 )
@@ -275,7 +273,7 @@ class R2CrmContact(models.Model):
     def _r2_crm_of_closed_cases(self):
         self.mapped("case_id").invalidate_cache(["state"])
         return self.filtered(
-            lambda contact: contact.case_id.state in (rules.SUCCESS, rules.FAILURE)
+            lambda contact: contact.case_id.state in rules.CLOSED_STATES
         )
 
     def _ensure_history_kept(self, vals):
@@ -291,10 +289,7 @@ class R2CrmContact(models.Model):
                     )
                     % {"note": contact.name, "case": case.name}
                 )
-            closing = contact.result_id.action in (
-                rules.CLOSE_SUCCESS,
-                rules.CLOSE_FAILURE,
-            )
+            closing = contact.result_id.action in rules.CLOSING_ACTIONS
             if closing and (vals.get("result_id") or False) != contact.result_id.id:
                 raise ValidationError(
                     _(
@@ -317,7 +312,9 @@ class R2CrmContact(models.Model):
         for contact in self:
             activity = contact.task_activity_id
             wants = (
-                contact.type == "task" and not contact.done and contact.date_deadline
+                contact.type == rules.TASK
+                and not contact.done
+                and contact.date_deadline
             )
             if wants:
                 values = {
@@ -338,20 +335,20 @@ class R2CrmContact(models.Model):
                     activity = self.env["mail.activity"].create(values)
                     trust.as_workflow(contact).write({"task_activity_id": activity.id})
             elif activity:
-                if contact.type == "task" and contact.done:
+                if contact.type == rules.TASK and contact.done:
                     trust.as_workflow(activity).action_feedback()
                 else:
                     activity.unlink()
 
     def action_mark_done(self):
-        self.filtered(lambda contact: contact.type == "task").write({"done": True})
+        self.filtered(lambda contact: contact.type == rules.TASK).write({"done": True})
         return True
 
     def action_snooze_tomorrow(self):
         tomorrow = rules.add_days(
             fields.Date.from_string(fields.Date.context_today(self)), 1
         )
-        self.filtered(lambda contact: contact.type == "task").write(
+        self.filtered(lambda contact: contact.type == rules.TASK).write(
             {"date_deadline": fields.Date.to_string(tomorrow)}
         )
         return True
@@ -430,46 +427,7 @@ class R2CrmContact(models.Model):
             elif transition.operation == "close":
                 case._r2_crm_close(transition.new_state, contact._date_local())
 
-    # ------------------------------------------------------------- protocols
-    def _r2_crm_check_protocol(self, actions, label):
-        """A protocol prints only from a note whose result opens (intake) or
-        closes (completion) its case; anything else is refused, never blank."""
-        if not self:
-            raise UserError(
-                _("Choose the note to print the %(protocol)s from.")
-                % {"protocol": label}
-            )
-        for contact in self:
-            if not contact.case_id:
-                raise UserError(
-                    _(
-                        "The note '%(note)s' is not linked to a case, so it has no "
-                        "%(protocol)s."
-                    )
-                    % {"note": contact.name, "protocol": label}
-                )
-            if contact.result_id.action not in actions:
-                raise UserError(
-                    _(
-                        "The %(protocol)s prints from the note whose result opened or "
-                        "closed the case; the result of '%(note)s' is %(result)s."
-                    )
-                    % {
-                        "protocol": label,
-                        "note": contact.name,
-                        "result": contact.result_id.code or _("empty"),
-                    }
-                )
-
-    def _r2_crm_protocol_timing(self):
-        case = self.case_id
-        to_date = fields.Date.from_string
-        return rules.protocol_timing(
-            to_date(case.date_open),
-            to_date(case.date_closed or self._date_local()),
-            to_date(case.date_deadline),
-        )
-
+    # ------------------------------------------------------------- results
     def _date_local(self):
         """The entry's date as a date string in the user's timezone."""
         return fields.Date.context_today(self, fields.Datetime.from_string(self.date))

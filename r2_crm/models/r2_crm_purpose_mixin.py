@@ -1,7 +1,7 @@
 from odoo import _, fields, models
 from odoo.exceptions import ValidationError
 
-from .res_users import DEPARTMENTS
+from .. import rules
 
 
 class R2CrmPurposeMixin(models.AbstractModel):
@@ -13,10 +13,10 @@ class R2CrmPurposeMixin(models.AbstractModel):
 
     def _default_purpose(self):
         """The user's department (R2faktury: user library, field CRM)."""
-        return self.env.user.r2_crm_department or "other"
+        return self.env.user.r2_crm_department or rules.OTHER
 
     purpose = fields.Selection(
-        DEPARTMENTS,
+        rules.PURPOSES,
         required=True,
         index=True,
         default=lambda self: self._default_purpose(),
@@ -27,11 +27,11 @@ class R2CrmPurposeMixin(models.AbstractModel):
 
     def _ensure_purpose(self, purpose):
         """A clear error for a purpose outside the selection (RPC clients)."""
-        if purpose not in dict(DEPARTMENTS):
+        if purpose not in dict(rules.PURPOSES):
             raise ValidationError(
                 _("Purpose: %(purpose)r is not one of %(purposes)s.")
                 % {
                     "purpose": purpose,
-                    "purposes": ", ".join(key for key, _label in DEPARTMENTS),
+                    "purposes": ", ".join(key for key, _label in rules.PURPOSES),
                 }
             )

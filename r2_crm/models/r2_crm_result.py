@@ -1,14 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .res_users import DEPARTMENTS
-
-RESULT_ACTIONS = [
-    ("none", "Nothing"),
-    ("open_case", "Open a case"),
-    ("close_success", "Close the case as success"),
-    ("close_failure", "Close the case as fiasco"),
-]
+from .. import rules
 
 
 class R2CrmResult(models.Model):
@@ -21,11 +14,11 @@ class R2CrmResult(models.Model):
 
     code = fields.Char(required=True)
     name = fields.Char(string="Description", required=True, translate=True)
-    purpose = fields.Selection(DEPARTMENTS)
+    purpose = fields.Selection(rules.PURPOSES)
     action = fields.Selection(
-        RESULT_ACTIONS,
+        rules.RESULT_ACTIONS,
         required=True,
-        default="none",
+        default=rules.NONE,
         help="What saving a note with this result does to its case.",
     )
     active = fields.Boolean(default=True)
@@ -41,7 +34,7 @@ class R2CrmResult(models.Model):
         ),
     ]
 
-    def _check_code_available(self, code, company_id, exclude_id=None):
+    def _ensure_code_available(self, code, company_id, exclude_id=None):
         """Refuse a duplicate code with a clear message before the SQL
         constraint (kept as the last guard) would fail the query."""
         domain = [("code", "=", code), ("company_id", "=", company_id)]
@@ -55,7 +48,7 @@ class R2CrmResult(models.Model):
 
     @api.model
     def create(self, vals):
-        self._check_code_available(
+        self._ensure_code_available(
             vals.get("code"),
             vals["company_id"] if "company_id" in vals else self.env.user.company_id.id,
         )
@@ -64,7 +57,7 @@ class R2CrmResult(models.Model):
     def write(self, vals):
         if "code" in vals or "company_id" in vals:
             for result in self:
-                result._check_code_available(
+                result._ensure_code_available(
                     vals.get("code", result.code),
                     vals.get("company_id", result.company_id.id),
                     exclude_id=result.id,

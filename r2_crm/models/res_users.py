@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
-DEPARTMENTS = [("sale", "Sales"), ("service", "Service"), ("other", "Other")]
+from .. import rules
+
 TASKS_ACTION = "r2_crm.r2_crm_contact_action_my_tasks_today"
 
 
@@ -8,7 +9,7 @@ class ResUsers(models.Model):
     _inherit = "res.users"
 
     r2_crm_department = fields.Selection(
-        DEPARTMENTS,
+        rules.PURPOSES,
         string="CRM department",
         help="Default purpose of the contacts and cases this user creates.",
     )

@@ -1,27 +1,93 @@
-from odoo import _, api, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from .. import rules
 
 
-class ReportIntakeProtocol(models.AbstractModel):
-    _name = "report.r2_crm.report_intake_protocol"
-    _description = "Service intake protocol"
+class R2CrmProtocolReport(models.AbstractModel):
+    """What the two service protocols share: they print only from the note
+    whose result opened (intake) or closed (completion) its case."""
+
+    _name = "r2.crm.protocol.report"
+    _description = "Service protocol"
+
+    # the result actions of the notes this protocol prints from
+    _r2_crm_actions = ()
+
+    def _r2_crm_label(self):
+        raise NotImplementedError
+
+    def _ensure_printable(self, notes):
+        """Anything but the right note is refused clearly, never printed blank."""
+        label = self._r2_crm_label()
+        if not notes:
+            raise UserError(
+                _("Choose the note to print the %(protocol)s from.")
+                % {"protocol": label}
+            )
+        for note in notes:
+            if not note.case_id:
+                raise UserError(
+                    _(
+                        "The note '%(note)s' is not linked to a case, so it has no "
+                        "%(protocol)s."
+                    )
+                    % {"note": note.name, "protocol": label}
+                )
+            if note.result_id.action not in self._r2_crm_actions:
+                raise UserError(
+                    _(
+                        "The %(protocol)s prints from the note whose result opened or "
+                        "closed the case; the result of '%(note)s' is %(result)s."
+                    )
+                    % {
+                        "protocol": label,
+                        "note": note.name,
+                        "result": note.result_id.code or _("empty"),
+                    }
+                )
+
+    def _r2_crm_values(self, notes):
+        """Values the template needs besides the notes."""
+        return {}
 
     @api.model
     def get_report_values(self, docids, data=None):
-        docs = self.env["r2.crm.contact"].browse(docids)
-        docs._r2_crm_check_protocol((rules.OPEN_CASE,), _("intake protocol"))
-        return {"doc_ids": docids, "doc_model": "r2.crm.contact", "docs": docs}
+        notes = self.env["r2.crm.contact"].browse(docids)
+        self._ensure_printable(notes)
+        values = {"doc_ids": docids, "doc_model": "r2.crm.contact", "docs": notes}
+        values.update(self._r2_crm_values(notes))
+        return values
+
+
+class ReportIntakeProtocol(models.AbstractModel):
+    _name = "report.r2_crm.report_intake_protocol"
+    _inherit = "r2.crm.protocol.report"
+    _description = "Service intake protocol"
+    _r2_crm_actions = (rules.OPEN_CASE,)
+
+    def _r2_crm_label(self):
+        return _("intake protocol")
 
 
 class ReportCompletionProtocol(models.AbstractModel):
     _name = "report.r2_crm.report_completion_protocol"
+    _inherit = "r2.crm.protocol.report"
     _description = "Service completion protocol"
+    _r2_crm_actions = rules.CLOSING_ACTIONS
 
-    @api.model
-    def get_report_values(self, docids, data=None):
-        docs = self.env["r2.crm.contact"].browse(docids)
-        docs._r2_crm_check_protocol(
-            (rules.CLOSE_SUCCESS, rules.CLOSE_FAILURE), _("completion protocol")
-        )
-        return {"doc_ids": docids, "doc_model": "r2.crm.contact", "docs": docs}
+    def _r2_crm_label(self):
+        return _("completion protocol")
+
+    def _r2_crm_values(self, notes):
+        """Days taken against the days the deadline allowed, per note."""
+        to_date = fields.Date.from_string
+        timings = {}
+        for note in notes:
+            case = note.case_id
+            timings[note.id] = rules.protocol_timing(
+                to_date(case.date_open),
+                to_date(case.date_closed or note._date_local()),
+                to_date(case.date_deadline),
+            )
+        return {"timings": timings}

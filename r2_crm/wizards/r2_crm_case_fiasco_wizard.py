@@ -37,7 +37,7 @@ class R2CrmCaseFiascoWizard(models.TransientModel):
         if cases and set(cases.mapped("state")) == {rules.FAILURE}:
             cases.write(values)
             return {"type": "ir.actions.act_window_close"}
-        cases._check_open_for_fiasco()
+        cases._ensure_open_for_fiasco()
         cases._r2_crm_close(rules.FAILURE, fields.Date.context_today(self), values)
         body = html_escape(
             _("Fiasco: %(reason)s") % {"reason": self.failure_reason_id.name}
