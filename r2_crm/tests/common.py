@@ -17,7 +17,7 @@ def settle_registry(registry):
     registry.signal_changes()
 
 
-class R2CrmCase(SavepointCase):
+class R2CrmTestCase(SavepointCase):
     """Users, partners and shortcuts every r2_crm test builds on (no demo data).
 
     Post-install: base.automation hooks the models only once the registry is
@@ -29,7 +29,7 @@ class R2CrmCase(SavepointCase):
 
     @classmethod
     def setUpClass(cls):
-        super(R2CrmCase, cls).setUpClass()
+        super(R2CrmTestCase, cls).setUpClass()
         # unittest skips tearDownClass when setUpClass fails: the class's open
         # transaction would then hold its locks and hang every later test.
         cls.addClassCleanup(cls._r2_crm_release_cursor)
@@ -42,15 +42,12 @@ class R2CrmCase(SavepointCase):
         cls.Result = cls.env["r2.crm.result"]
         cls.s1 = cls.env.ref("r2_crm.result_s1")
         cls.s2 = cls.env.ref("r2_crm.result_s2")
-        users = cls.env["res.users"].with_context(no_reset_password=True)
-        cls.service_user = users.create(
-            {
-                "name": "Serwis Tester",
-                "login": "r2_service_tester",
-                "email": "service@r2.test",
-                "r2_crm_department": "service",
-                "groups_id": [(6, 0, [cls.env.ref("r2_crm.r2_crm_group_user").id])],
-            }
+        cls.service_user = cls.make_user(
+            "r2_service_tester",
+            "r2_crm.r2_crm_group_user",
+            "service",
+            name="Serwis Tester",
+            email="service@r2.test",
         )
         cls.partner = cls.env["res.partner"].create(
             {
@@ -70,22 +67,41 @@ class R2CrmCase(SavepointCase):
         cls.other_partner = cls.env["res.partner"].create({"name": "Nowak"})
 
     @classmethod
+    def make_user(cls, login, group, department=False, companies=None, **values):
+        """A user of ``group`` (an XML id) in ``companies`` (the current
+        company by default), working in ``department``."""
+        companies = companies or cls.env.user.company_id
+        vals = {
+            "name": login,
+            "login": login,
+            "email": "%s@r2.test" % login,
+            "r2_crm_department": department,
+            "company_id": companies[0].id,
+            "company_ids": [(6, 0, companies.ids)],
+            "groups_id": [(6, 0, cls.env.ref(group).ids)],
+        }
+        vals.update(values)
+        return cls.env["res.users"].with_context(no_reset_password=True).create(vals)
+
+    @classmethod
     def _r2_crm_release_cursor(cls):
         if not cls.cr.closed:
             cls.cr.rollback()
             cls.cr.close()
 
-    def note(self, **values):
+    @classmethod
+    def note(cls, user=None, **values):
+        """A service note by ``user`` (the service clerk by default)."""
         vals = {
             "type": "note",
             "purpose": "service",
-            "partner_id": self.partner.id,
+            "partner_id": cls.partner.id,
             "name": "Laptop does not start",
             "item_description": "Lenovo T480, SN 123, charger",
             "description": "No power after a fall",
         }
         vals.update(values)
-        return self.Contact.sudo(self.service_user).create(vals)
+        return cls.Contact.sudo(user or cls.service_user).create(vals)
 
     @contextmanager
     def frozen_today(self, today):

@@ -14,7 +14,7 @@ from odoo import models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.models import check_method_name
 
-from .common import R2CrmCase
+from .common import R2CrmTestCase
 
 Row = namedtuple("Row", "label user run error fragment")
 
@@ -25,53 +25,47 @@ SEQUENCES = (
 )
 
 
-def case(t, env, name):
-    return env["r2.crm.case"].browse(getattr(t, name).id)
+# What a row's request creates, besides the values it gives.
+NEW_VALUES = {
+    "r2.crm.case": {"purpose": "service"},
+    "r2.crm.contact": {"type": "note", "purpose": "service", "name": "Adversarial"},
+}
+
+
+def create(model, **values):
+    def run(t, env):
+        vals = dict(NEW_VALUES[model], partner_id=t.partner.id)
+        vals.update(t.resolve(values))
+        env[model].create(vals)
+
+    return run
+
+
+def write(model, fixture, /, **values):
+    def run(t, env):
+        env[model].browse(getattr(t, fixture).id).write(t.resolve(values))
+
+    return run
+
+
+def new_case(**values):
+    return create("r2.crm.case", **values)
+
+
+def new_entry(**values):
+    return create("r2.crm.contact", **values)
+
+
+def write_case(fixture, /, **values):
+    return write("r2.crm.case", fixture, **values)
+
+
+def write_entry(fixture, /, **values):
+    return write("r2.crm.contact", fixture, **values)
 
 
 def entry(t, env, name):
     return env["r2.crm.contact"].browse(getattr(t, name).id)
-
-
-def new_case(**values):
-    def run(t, env):
-        vals = {"purpose": "service", "partner_id": t.partner.id}
-        vals.update({key: t.resolve(value) for key, value in values.items()})
-        env["r2.crm.case"].create(vals)
-
-    return run
-
-
-def write_case(fixture, /, **values):
-    def run(t, env):
-        case(t, env, fixture).write(
-            {key: t.resolve(value) for key, value in values.items()}
-        )
-
-    return run
-
-
-def new_entry(**values):
-    def run(t, env):
-        vals = {
-            "type": "note",
-            "purpose": "service",
-            "partner_id": t.partner.id,
-            "name": "Adversarial entry",
-        }
-        vals.update({key: t.resolve(value) for key, value in values.items()})
-        env["r2.crm.contact"].create(vals)
-
-    return run
-
-
-def write_entry(fixture, /, **values):
-    def run(t, env):
-        entry(t, env, fixture).write(
-            {key: t.resolve(value) for key, value in values.items()}
-        )
-
-    return run
 
 
 def call(model_attr, attr, method, *args, **kwargs):
@@ -612,18 +606,14 @@ REFUSED = (
         Row(
             "a manager of both companies moves a result in use",
             "mgr_ab",
-            lambda t, env: env["r2.crm.result"]
-            .browse(t.s1.id)
-            .write({"company_id": t.company_b.id}),
+            write("r2.crm.result", "s1", company_id="@company_b"),
             UserError,
             "Company",
         ),
         Row(
             "a manager of both companies moves a campaign with contracts",
             "mgr_ab",
-            lambda t, env: env["r2.crm.campaign"]
-            .browse(t.campaign.id)
-            .write({"company_id": t.company_b.id}),
+            write("r2.crm.campaign", "campaign", company_id="@company_b"),
             UserError,
             "Company",
         ),
@@ -681,33 +671,21 @@ REFUSED = (
 )
 
 
-class AdversarialCase(R2CrmCase):
+class AdversarialCase(R2CrmTestCase):
     """Users of every kind, and records of every state, to attack."""
 
     @classmethod
     def setUpClass(cls):
         super(AdversarialCase, cls).setUpClass()
         env = cls.env
-        Users = env["res.users"].with_context(no_reset_password=True)
-        department = env.ref("r2_crm.r2_crm_group_user_department")
-        all_departments = env.ref("r2_crm.r2_crm_group_user")
-        manager = env.ref("r2_crm.r2_crm_group_manager")
-        company = env.user.company_id
-        cls.company_b = env["res.company"].create({"name": "Oddział B"})
+        department = "r2_crm.r2_crm_group_user_department"
+        all_departments = "r2_crm.r2_crm_group_user"
+        manager = "r2_crm.r2_crm_group_manager"
+        both = env.user.company_id | env["res.company"].create({"name": "Oddział B"})
+        cls.company_b = both[1]
 
-        def user(login, groups, department_code=False, companies=None):
-            companies = companies or company
-            return Users.create(
-                {
-                    "name": login,
-                    "login": "r2_adv_%s" % login,
-                    "email": "%s@r2.test" % login,
-                    "r2_crm_department": department_code,
-                    "company_id": companies[0].id,
-                    "company_ids": [(6, 0, companies.ids)],
-                    "groups_id": [(6, 0, groups.ids)],
-                }
-            )
+        def user(login, group, department_code=False, companies=None):
+            return cls.make_user("r2_adv_" + login, group, department_code, companies)
 
         cls.users = {
             "svc": user("svc", department, "service"),
@@ -715,11 +693,9 @@ class AdversarialCase(R2CrmCase):
             "nodept": user("nodept", department),
             "alld": user("alld", all_departments, "service"),
             "mgr": user("mgr", manager, "sale"),
-            "mgr_ab": user("mgr_ab", manager, "sale", company | cls.company_b),
+            "mgr_ab": user("mgr_ab", manager, "sale", both),
             "usr_b": user("usr_b", manager, "service", cls.company_b),
         }
-        svc_env = env(user=cls.users["svc"].id)
-        sal_env = env(user=cls.users["sal"].id)
         Result = env["r2.crm.result"]
         cls.result_none = Result.create(
             {"code": "T-NONE", "name": "Called", "purpose": "service"}
@@ -738,33 +714,26 @@ class AdversarialCase(R2CrmCase):
         cls.reason_price = env.ref("r2_crm.failure_reason_price")
         cls.reason_competitor = env.ref("r2_crm.failure_reason_competitor")
 
-        def note(environment, **values):
-            vals = {
-                "type": "note",
-                "purpose": "service",
-                "partner_id": cls.partner.id,
-                "name": "Note",
-            }
-            vals.update(values)
-            return environment["r2.crm.contact"].create(vals)
-
+        svc, sal = cls.users["svc"], cls.users["sal"]
+        note = cls.note
+        Contracts = env["r2.crm.case"].sudo(sal)
         # A service case in progress, and one closed with S2
-        cls.open_s1 = note(svc_env, name="Intake", result_id=cls.s1.id)
+        cls.open_s1 = note(svc, name="Intake", result_id=cls.s1.id)
         cls.srv_open = cls.open_s1.case_id
-        cls.open_call = note(svc_env, name="Call", case_id=cls.srv_open.id)
+        cls.open_call = note(svc, name="Call", case_id=cls.srv_open.id)
         cls.open_task = note(
-            svc_env, type="task", name="Call back", date_deadline="2026-12-01"
+            svc, type="task", name="Call back", date_deadline="2026-12-01"
         )
-        closed_s1 = note(svc_env, name="Intake 2", result_id=cls.s1.id)
+        closed_s1 = note(svc, name="Intake 2", result_id=cls.s1.id)
         cls.srv_closed = closed_s1.case_id
-        cls.closed_call = note(svc_env, name="Parts", case_id=cls.srv_closed.id)
+        cls.closed_call = note(svc, name="Parts", case_id=cls.srv_closed.id)
         cls.closed_s2 = note(
-            svc_env, name="Done", case_id=cls.srv_closed.id, result_id=cls.s2.id
+            svc, name="Done", case_id=cls.srv_closed.id, result_id=cls.s2.id
         )
-        cls.free_note = note(svc_env, name="Question")
+        cls.free_note = note(svc, name="Question")
         # Sales: an open contract with lines in a campaign, and a fiasco
         cls.campaign = env["r2.crm.campaign"].create({"name": "Adversarial fair"})
-        cls.sal_open = sal_env["r2.crm.case"].create(
+        cls.sal_open = Contracts.create(
             {
                 "purpose": "sale",
                 "partner_id": cls.partner.id,
@@ -775,10 +744,8 @@ class AdversarialCase(R2CrmCase):
             }
         )
         cls.sal_lines = cls.sal_open.line_ids
-        cls.sal_note = note(
-            sal_env, purpose="sale", name="Offer", case_id=cls.sal_open.id
-        )
-        cls.sal_fiasco = sal_env["r2.crm.case"].create(
+        cls.sal_note = note(sal, purpose="sale", name="Offer", case_id=cls.sal_open.id)
+        cls.sal_fiasco = Contracts.create(
             {"purpose": "sale", "partner_id": cls.partner.id}
         )
         cls.sal_fiasco._r2_crm_close(
@@ -792,11 +759,13 @@ class AdversarialCase(R2CrmCase):
             if isinstance(value, models.BaseModel):
                 setattr(cls, name, value.with_env(env))
 
-    def resolve(self, value):
-        """ "@name" in a row stands for the id of the fixture ``name``."""
-        if isinstance(value, str) and value.startswith("@"):
-            return getattr(self, value[1:]).id
-        return value
+    def resolve(self, values):
+        """A row's values, where "@name" is the id of the fixture ``name``."""
+        if isinstance(values, dict):
+            return {key: self.resolve(value) for key, value in values.items()}
+        if isinstance(values, str) and values.startswith("@"):
+            return getattr(self, values[1:]).id
+        return values
 
     def fingerprint(self):
         """What a refusal must leave as it was, read from the database."""

@@ -3,10 +3,10 @@ from contextlib import contextmanager
 from odoo.exceptions import AccessError, ValidationError
 
 from .. import rules
-from .common import R2CrmCase
+from .common import R2CrmTestCase
 
 
-class TestCampaigns(R2CrmCase):
+class TestCampaigns(R2CrmTestCase):
 
     @classmethod
     def setUpClass(cls):
@@ -268,45 +268,39 @@ class TestCampaigns(R2CrmCase):
         self.assertEqual(campaign.name, "Spring fair 2026")
         with self.assertRaises(AccessError):
             campaign.write({"name": "Renamed"})
-        manager = (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Kierownik",
-                    "login": "r2_manager_campaign",
-                    "groups_id": [
-                        (6, 0, [self.env.ref("r2_crm.r2_crm_group_manager").id])
-                    ],
-                }
-            )
-        )
+        manager = self.make_user("r2_manager_campaign", "r2_crm.r2_crm_group_manager")
         self.campaign.sudo(manager).write({"name": "Renamed"})
         self.assertEqual(self.campaign.name, "Renamed")
 
 
-class TestCampaignRules(R2CrmCase):
+class TestCampaignRules(R2CrmTestCase):
     """rules.campaign_figures on edge cases, without the ORM."""
 
     at_install = True
     post_install = False
 
     def test_no_cost_no_closed_cases(self):
-        figures = rules.campaign_figures(0.0, 0.0, 500.0, {"open": 2}, 0.0, 0.0)
+        figures = rules.campaign_figures(revenue=500.0, open_count=2)
         self.assertIsNone(figures["roi_percent"])
         self.assertIsNone(figures["win_rate"])
         self.assertIsNone(figures["success_avg_days"])
         self.assertEqual(figures["profit"], 500.0)
 
     def test_figures_are_the_statistics_fields(self):
-        figures = rules.campaign_figures(1.0, 0.0, 2.0, {}, 0.0, 0.0)
+        figures = rules.campaign_figures(manual_cost=1.0, revenue=2.0)
         self.assertEqual(set(figures), set(rules.CAMPAIGN_FIGURES))
         campaign_fields = self.env["r2.crm.campaign"]._fields
         self.assertTrue(all(name in campaign_fields for name in rules.CAMPAIGN_FIGURES))
 
     def test_loss(self):
         figures = rules.campaign_figures(
-            300.0, 700.0, 500.0, {"success": 1, "failure": 3}, 12.0, 30.0
+            manual_cost=300.0,
+            bill_cost=700.0,
+            revenue=500.0,
+            success_count=1,
+            failure_count=3,
+            success_days=12,
+            failure_days=30,
         )
         self.assertEqual(figures["cost_total"], 1000.0)
         self.assertEqual(figures["profit"], -500.0)

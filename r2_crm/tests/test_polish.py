@@ -1,7 +1,9 @@
-from .common import R2CrmCase
+from odoo.exceptions import ValidationError
+
+from .common import R2CrmTestCase
 
 
-class TestPolish(R2CrmCase):
+class TestPolish(R2CrmTestCase):
     """The module speaks Polish: menus, selection labels and the protocols."""
 
     @classmethod
@@ -74,8 +76,6 @@ class TestPolish(R2CrmCase):
         self.assertNotIn("Service intake protocol", html)
 
     def test_error_messages_in_polish(self):
-        from odoo.exceptions import ValidationError
-
         with self.assertRaises(ValidationError) as error, self.cr.savepoint():
             self.Contact.sudo(self.service_user).with_context(lang="pl_PL").create(
                 {

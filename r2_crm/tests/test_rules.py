@@ -55,7 +55,7 @@ class TestResultTransition(unittest.TestCase):
             rules.result_transition("reopen", rules.OPEN)
 
 
-class TestWiek(unittest.TestCase):
+class TestWiekRules(unittest.TestCase):
     today = date(2026, 3, 10)
 
     def test_future_deadline_counts_days_left(self):

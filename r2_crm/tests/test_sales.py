@@ -1,9 +1,9 @@
 from odoo.exceptions import UserError, ValidationError
 
-from .common import R2CrmCase
+from .common import R2CrmTestCase
 
 
-class TestSales(R2CrmCase):
+class TestSales(R2CrmTestCase):
 
     @classmethod
     def setUpClass(cls):

@@ -1,46 +1,18 @@
 from odoo.exceptions import AccessError, UserError
 
-from .common import R2CrmCase
+from .common import R2CrmTestCase
 
 
-class TestDepartments(R2CrmCase):
+class TestDepartments(R2CrmTestCase):
 
     @classmethod
     def setUpClass(cls):
         super(TestDepartments, cls).setUpClass()
-        Users = cls.env["res.users"].with_context(no_reset_password=True)
-        department = cls.env.ref("r2_crm.r2_crm_group_user_department")
-        cls.svc = Users.create(
-            {
-                "name": "Serwis Dział",
-                "login": "r2_svc_dept",
-                "r2_crm_department": "service",
-                "groups_id": [(6, 0, [department.id])],
-            }
-        )
-        cls.sal = Users.create(
-            {
-                "name": "Sprzedaż Dział",
-                "login": "r2_sal_dept",
-                "r2_crm_department": "sale",
-                "groups_id": [(6, 0, [department.id])],
-            }
-        )
-        cls.nodept = Users.create(
-            {
-                "name": "Bez działu",
-                "login": "r2_no_dept",
-                "groups_id": [(6, 0, [department.id])],
-            }
-        )
-        cls.all_user = Users.create(
-            {
-                "name": "Wszystkie działy",
-                "login": "r2_all_dept",
-                "r2_crm_department": "sale",
-                "groups_id": [(6, 0, [cls.env.ref("r2_crm.r2_crm_group_user").id])],
-            }
-        )
+        department = "r2_crm.r2_crm_group_user_department"
+        cls.svc = cls.make_user("r2_svc_dept", department, "service")
+        cls.sal = cls.make_user("r2_sal_dept", department, "sale")
+        cls.nodept = cls.make_user("r2_no_dept", department)
+        cls.all_user = cls.make_user("r2_all_dept", "r2_crm.r2_crm_group_user", "sale")
         Case = cls.env["r2.crm.case"]
         cls.sale_case = Case.create(
             {
@@ -138,24 +110,12 @@ class TestDepartments(R2CrmCase):
             self.Case.sudo(self.all_user).browse(self.other_case.id).unlink()
 
 
-class TestCompanies(R2CrmCase):
+class TestCompanies(R2CrmTestCase):
 
     def test_company_isolation(self):
         company_b = self.env["res.company"].create({"name": "Oddział B"})
-        user_b = (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Użytkownik B",
-                    "login": "r2_company_b",
-                    "company_id": company_b.id,
-                    "company_ids": [(6, 0, [company_b.id])],
-                    "groups_id": [
-                        (6, 0, [self.env.ref("r2_crm.r2_crm_group_manager").id])
-                    ],
-                }
-            )
+        user_b = self.make_user(
+            "r2_company_b", "r2_crm.r2_crm_group_manager", companies=company_b
         )
         case_a = self.Case.create({"purpose": "sale", "partner_id": self.partner.id})
         note_a = self.note()
@@ -178,7 +138,7 @@ class TestCompanies(R2CrmCase):
         )
 
 
-class TestDeleting(R2CrmCase):
+class TestDeleting(R2CrmTestCase):
 
     def test_entries_of_closed_cases_cannot_be_deleted(self):
         opening = self.note(result_id=self.s1.id)
@@ -209,35 +169,28 @@ class TestDeleting(R2CrmCase):
         with self.assertRaises(UserError):
             self.s1.unlink()
         level = self.env.ref("r2_crm.level_offer")
-        self.Case.create(
+        contract = self.Case.create(
             {"purpose": "sale", "partner_id": self.partner.id, "level_id": level.id}
         )
         with self.assertRaises(UserError):
             level.unlink()
         level.active = False
-        self.assertFalse(level.active)
+        self.assertNotIn(level, self.env["r2.crm.level"].search([]))
+        contract.invalidate_cache()
+        self.assertEqual(
+            contract.level_id, level, "an archived level stays on its contracts"
+        )
         unused = self.env["r2.crm.failure.reason"].create({"name": "Unused"})
         unused.unlink()
         self.assertFalse(unused.exists())
 
 
-class TestFormsWithoutInvoicingRights(R2CrmCase):
+class TestFormsWithoutInvoicingRights(R2CrmTestCase):
     """A CRM user without accounting rights can open every r2_crm form."""
 
     def test_forms_read_as_department_user(self):
-        user = (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Tylko CRM",
-                    "login": "r2_only_crm",
-                    "r2_crm_department": "service",
-                    "groups_id": [
-                        (6, 0, [self.env.ref("r2_crm.r2_crm_group_user_department").id])
-                    ],
-                }
-            )
+        user = self.make_user(
+            "r2_only_crm", "r2_crm.r2_crm_group_user_department", "service"
         )
         self.assertFalse(user.has_group("account.group_account_invoice"))
         case = self.note(result_id=self.s1.id).case_id

@@ -1,12 +1,15 @@
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
 from lxml import etree
 
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
-from .common import R2CrmCase
+from .common import R2CrmTestCase
 
 
-class TestServiceWorkflow(R2CrmCase):
+class TestServiceWorkflow(R2CrmTestCase):
 
     def test_s1_opens_exactly_one_numbered_case(self):
         cases_before = self.Case.search_count([])
@@ -126,7 +129,7 @@ class TestServiceWorkflow(R2CrmCase):
             )
 
 
-class TestWiek(R2CrmCase):
+class TestWiekOfCases(R2CrmTestCase):
 
     def make_case(self, deadline, **values):
         vals = {
@@ -159,9 +162,6 @@ class TestWiek(R2CrmCase):
             self.env.ref("r2_crm.r2_crm_case_view_search").arch.encode()
         )
         domain = arch.xpath("//filter[@name='%s']" % name)[0].get("domain")
-        from datetime import datetime
-        from dateutil.relativedelta import relativedelta
-
         domain = safe_eval(
             domain,
             {
@@ -195,7 +195,7 @@ class TestWiek(R2CrmCase):
             self.assertEqual(ordered.mapped("days_left"), [-3, 0, 14])
 
 
-class TestHistory(R2CrmCase):
+class TestHistory(R2CrmTestCase):
 
     def test_history_lists_case_entries_newest_first(self):
         opening = self.note(result_id=self.s1.id, date="2026-03-01 10:00:00")
@@ -223,7 +223,7 @@ class TestHistory(R2CrmCase):
         self.assertEqual(latest.history_ids.ids, [child.id, first.id])
 
 
-class TestHomeAction(R2CrmCase):
+class TestHomeAction(R2CrmTestCase):
 
     def test_new_crm_user_gets_tasks_today_as_home_action(self):
         action = self.env.ref("r2_crm.r2_crm_contact_action_my_tasks_today")
@@ -243,17 +243,7 @@ class TestHomeAction(R2CrmCase):
         self.assertEqual(self.env.ref("base.user_root").action_id.id, action.id)
 
     def test_non_crm_user_is_left_alone(self):
-        user = (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Accountant",
-                    "login": "r2_no_crm",
-                    "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
-                }
-            )
-        )
+        user = self.make_user("r2_no_crm", "base.group_user")
         self.assertFalse(user.action_id)
         self.assertFalse(user.r2_crm_tasks_at_start)
 

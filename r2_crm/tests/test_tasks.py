@@ -1,10 +1,13 @@
+from datetime import datetime
+
 from odoo import fields
 from odoo.exceptions import ValidationError
+from odoo.tools.safe_eval import safe_eval
 
-from .common import R2CrmCase
+from .common import R2CrmTestCase
 
 
-class TestTasks(R2CrmCase):
+class TestTasks(R2CrmTestCase):
 
     def task(self, **values):
         vals = {
@@ -56,8 +59,6 @@ class TestTasks(R2CrmCase):
         self.assertFalse(self.note().task_activity_id)
 
     def test_my_tasks_today_action_domain(self):
-        from datetime import datetime
-
         today = fields.Date.context_today(self.Contact)
         due = self.task(date_deadline=today)
         late = self.task(date_deadline="2020-01-01")
@@ -65,8 +66,6 @@ class TestTasks(R2CrmCase):
         done = self.task(date_deadline=today)
         done.action_mark_done()
         action = self.env.ref("r2_crm.r2_crm_contact_action_my_tasks_today")
-        from odoo.tools.safe_eval import safe_eval
-
         domain = safe_eval(
             action.domain,
             {
