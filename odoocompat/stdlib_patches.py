@@ -1,4 +1,5 @@
-"""Standard library and PyYAML names that Odoo 11 uses and Python 3.11 lost."""
+"""Standard library and library names that Odoo 11 uses and Python 3.11 (or a
+current release of the library) lost."""
 
 import base64
 import collections
@@ -66,8 +67,18 @@ def patch_yaml_load():
     yaml.load = load
 
 
+def patch_stdnum_country_codes(vat):
+    # python-stdnum 2 dropped eu.vat._country_codes; base_vat_autocomplete
+    # reads country_codes or, failing that, it: give it the member states.
+    if not hasattr(vat, "country_codes"):
+        vat.country_codes = set(vat.MEMBER_STATES)
+
+
 def apply():
+    from .importhook import after_import
+
     patch_collections_abc_aliases()
     patch_inspect_getargspec()
     patch_base64_aliases()
     patch_yaml_load()
+    after_import("stdnum.eu.vat", patch_stdnum_country_codes)

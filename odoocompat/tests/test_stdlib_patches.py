@@ -47,3 +47,10 @@ def test_yaml_load_without_loader_accepts_custom_tags():
     )
     loaded = yaml.load("- !compat_record {model: res.partner}")
     assert loaded[0].value == {"model": "res.partner"}
+
+
+def test_stdnum_eu_vat_has_the_country_codes_base_vat_autocomplete_reads():
+    import stdnum.eu.vat
+
+    assert "pl" in stdnum.eu.vat.country_codes
+    assert "us" not in stdnum.eu.vat.country_codes
