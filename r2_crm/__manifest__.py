@@ -4,7 +4,7 @@
     "name": "CRM (R2)",
     "summary": "Contacts, service cases, sales contracts and campaigns "
     "in the manner of R2faktury's CRM module",
-    "version": "11.0.1.1.0",
+    "version": "11.0.1.2.0",
     "category": "Sales",
     "author": "r2_crm authors",
     "website": "https://r2crm.invalid/r2_crm",
@@ -12,7 +12,9 @@
     "images": ["static/description/r2_crm_cases.png"],
     # the printed protocols are rendered by wkhtmltopdf
     "external_dependencies": {"bin": ["wkhtmltopdf"]},
-    "depends": ["base_automation", "mail", "product", "account_invoicing"],
+    # l10n_pl: made for Polish firms; it loads the Polish chart of accounts
+    # (PLN, VAT 23%) into a company that has none yet, such as a new one.
+    "depends": ["base_automation", "mail", "product", "account_invoicing", "l10n_pl"],
     "data": [
         "security/r2_crm_security.xml",
         "security/ir.model.access.csv",
@@ -30,6 +32,8 @@
         "views/res_company_views.xml",
         "views/res_partner_views.xml",
         "views/account_invoice_views.xml",
+        "views/ir_sequence_views.xml",
+        "views/r2_crm_assets.xml",
         "views/r2_crm_menus.xml",
         "report/r2_crm_protocol_templates.xml",
         "report/r2_crm_protocol_reports.xml",

@@ -2,15 +2,18 @@ from odoo import SUPERUSER_ID, api
 
 
 def post_init_hook(cr, registry):
-    """Turn "My tasks today" on as home action for CRM users without one."""
+    """Today's tasks greet every CRM user at login (R2faktury: at program
+    start), whatever home action another module gave them; Polish, if it is
+    installed already, gets Polish formats."""
     env = api.Environment(cr, SUPERUSER_ID, {})
     group = env.ref("r2_crm.r2_crm_group_user_department")
     users = (
         env["res.users"]
         .with_context(active_test=False)
-        .search([("groups_id", "in", group.ids), ("action_id", "=", False)])
+        .search([("groups_id", "in", group.ids)])
     )
     users.write({"r2_crm_tasks_at_start": True})
+    env["res.lang"]._r2_crm_polish_formats()
 
 
 def uninstall_hook(cr, registry):

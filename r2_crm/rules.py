@@ -4,6 +4,7 @@ The models call these functions; ``tests/test_rules.py`` tests them directly.
 Dates are ``datetime.date`` objects here: the models convert Odoo's strings.
 """
 
+import re
 from collections import namedtuple
 from datetime import timedelta
 
@@ -37,6 +38,11 @@ SUCCESS = "success"
 FAILURE = "failure"
 CASE_STATES = [(OPEN, "Open"), (SUCCESS, "Success"), (FAILURE, "Fiasco")]
 CLOSED_STATES = (SUCCESS, FAILURE)
+
+# How the Wiek of an open case reads (r2.crm.case.wiek_state)
+WIEK_LEFT = "left"
+WIEK_OVERDUE = "overdue"
+WIEK_STATES = [(WIEK_LEFT, "Days left"), (WIEK_OVERDUE, "Overdue")]
 
 # Why a result cannot be applied; the models turn these into translated messages.
 ERR_ALREADY_LINKED = "already_linked"
@@ -76,16 +82,60 @@ def result_transition(action, case_state):
     raise ValueError("unknown result action %r" % (action,))
 
 
-def days_left(deadline, today, state=OPEN, date_closed=None):
-    """The Wiek of a case: days until the deadline, negative when overdue.
+def days_left(deadline, today, state=OPEN):
+    """Days until the deadline of an open case, negative when it is overdue.
 
-    An open case counts from ``today``; a closed one is frozen at ``date_closed``
-    (or ``today`` if it has none).  Without a deadline there is no Wiek: None.
+    A closed case and a case without deadline have none: None.
     """
-    if not deadline:
+    if state != OPEN or not deadline:
         return None
-    reference = today if state == OPEN else (date_closed or today)
-    return (deadline - reference).days
+    return (deadline - today).days
+
+
+def wiek(days):
+    """The Wiek as the manual shows it, from ``days_left``: (kind, days) with
+    the days left (WIEK_LEFT) or, past the deadline, the days overdue as a
+    positive number (WIEK_OVERDUE). Without days left, (False, None)."""
+    if days is None:
+        return False, None
+    return (WIEK_OVERDUE, -days) if days < 0 else (WIEK_LEFT, days)
+
+
+def number_pattern(prefix, suffix=""):
+    """A regular expression that reads back the numbers an ir.sequence with
+    this prefix and suffix draws: groups ``year`` (4 digits, from %(year)s or
+    %(range_year)s) and ``number``. Other placeholders match anything."""
+
+    def part(text, seen):
+        pieces = []
+        for piece in re.split(r"(%\([a-z_]+\)s)", text or ""):
+            if piece in ("%(year)s", "%(range_year)s") and "year" not in seen:
+                seen.add("year")
+                pieces.append(r"(?P<year>\d{4})")
+            elif piece.startswith("%("):
+                pieces.append(".*?")
+            else:
+                pieces.append(re.escape(piece))
+        return "".join(pieces)
+
+    seen = set()
+    return re.compile(
+        "^%s(?P<number>\\d+)%s$" % (part(prefix, seen), part(suffix, seen))
+    )
+
+
+def highest_numbers(names, prefix, suffix=""):
+    """{year or None: the highest number} among the case numbers ``names``
+    that a sequence with this prefix and suffix could have drawn."""
+    pattern = number_pattern(prefix, suffix)
+    highest = {}
+    for name in names:
+        match = pattern.match(name or "")
+        if match:
+            year = match.groupdict().get("year")
+            year = int(year) if year else None
+            highest[year] = max(highest.get(year, 0), int(match.group("number")))
+    return highest
 
 
 def add_days(day, days):
@@ -95,13 +145,6 @@ def add_days(day, days):
         return day + timedelta(days)
     except OverflowError:
         return None
-
-
-def wiek_colour(days, state=OPEN):
-    """green while days are left, red when overdue, None for closed or no deadline."""
-    if state != OPEN or days is None:
-        return None
-    return "red" if days < 0 else "green"
 
 
 def weighted_value(amount, probability):
@@ -115,6 +158,7 @@ CAMPAIGN_FIGURES = (
     "revenue",
     "profit",
     "roi_percent",
+    "case_count",
     "case_count_open",
     "case_count_success",
     "case_count_failure",
@@ -155,6 +199,7 @@ def campaign_figures(
         "revenue": revenue,
         "profit": profit,
         "roi_percent": profit / cost_total * 100.0 if cost_total else None,
+        "case_count": (open_count or 0) + won + lost,
         "case_count_open": open_count or 0,
         "case_count_success": won,
         "case_count_failure": lost,

@@ -27,4 +27,26 @@ visible = env["r2.crm.contact"].sudo(clerk).search([("purpose", "=", "service")]
 assert visible == service_notes, "a sales clerk does not read service notes"
 assert not any(visible.mapped("can_edit")), "a sales clerk may edit service notes"
 env.cr.rollback()
+
+# 11.0.1.2.0 (#13): case numbers restart every year, and this year's numbering
+# continues after the release's numbers.
+Case = env["r2.crm.case"]
+for code in ("r2.crm.case.service", "r2.crm.case.sale", "r2.crm.case.other"):
+    sequence = env["ir.sequence"].search([("code", "=", code)])
+    assert sequence.use_date_range and "%(range_year)s" in sequence.prefix, code
+partner = env["res.partner"].search([("name", "=", "Lifecycle customer")])
+old = Case.search([("purpose", "=", "service")], order="id desc", limit=1)
+year = old.date_open[:4]
+new = Case.create({"purpose": "service", "partner_id": partner.id})
+assert new.name.startswith("SRV/%s/" % year), new.name
+assert int(new.name[-5:]) == int(old.name[-5:]) + 1, (old.name, new.name)
+later = Case.create(
+    {
+        "purpose": "service",
+        "partner_id": partner.id,
+        "date_open": "%d-02-01" % (int(year) + 1),
+    }
+)
+assert later.name == "SRV/%d/00001" % (int(year) + 1), later.name
+env.cr.rollback()
 print("upgrade checks: ok")

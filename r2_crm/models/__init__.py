@@ -1,4 +1,5 @@
 from . import res_company
+from . import res_lang
 from . import res_users
 from . import res_partner
 from . import r2_crm_company_mixin

@@ -49,6 +49,7 @@ class R2CrmCampaign(models.Model):
     revenue = fields.Monetary(compute="_compute_statistics")
     profit = fields.Monetary(compute="_compute_statistics")
     roi_percent = fields.Float(string="ROI (%)", compute="_compute_statistics")
+    case_count = fields.Integer(string="Contracts", compute="_compute_statistics")
     case_count_open = fields.Integer(string="Open", compute="_compute_statistics")
     case_count_success = fields.Integer(string="Success", compute="_compute_statistics")
     case_count_failure = fields.Integer(string="Fiasco", compute="_compute_statistics")
@@ -198,7 +199,7 @@ class R2CrmCampaign(models.Model):
     # --------------------------------------------------------------- actions
     def _action_cases(self, state=None):
         self.ensure_one()
-        action = self.env.ref("r2_crm.r2_crm_case_action").read()[0]
+        action = self.env.ref("r2_crm.r2_crm_case_action_sale").read()[0]
         action["domain"] = [("campaign_id", "=", self.id)]
         if state:
             action["domain"].append(("state", "=", state))

@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.addons import decimal_precision as dp
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 
 from .. import rules, trust
 
@@ -29,6 +30,8 @@ class R2CrmCase(models.Model):
         ("r2.crm.contact", "case_id"),
         ("account.invoice", "r2_crm_case_id"),
     ]
+    # columns that sort by the deadline
+    _r2_crm_sorted_by_deadline = ("wiek", "days_left")
 
     name = fields.Char(
         string="Number",
@@ -77,14 +80,25 @@ class R2CrmCase(models.Model):
     contact_ids = fields.One2many("r2.crm.contact", "case_id", string="Entries")
     contact_count = fields.Integer(compute="_compute_contact_count")
     days_left = fields.Integer(
-        string="Wiek",
-        compute="_compute_days_left",
-        help="Days left until the deadline (green), or days overdue (red, "
-        "negative). Frozen at the closing date once the case is closed.",
+        string="Days left",
+        compute="_compute_wiek",
+        search="_search_days_left",
+        help="Days until the deadline of an open case, negative when it is "
+        "overdue; a closed case and one without deadline have none.",
     )
-    wiek_colour = fields.Char(
-        compute="_compute_days_left",
-        help="How the views colour the Wiek: green, red, or nothing.",
+    wiek = fields.Char(
+        string="Wiek",
+        compute="_compute_wiek",
+        help="Days left until the deadline (green), or days overdue (red). "
+        "A closed case shows how long it took instead.",
+    )
+    wiek_state = fields.Selection(
+        rules.WIEK_STATES, string="Wiek state", compute="_compute_wiek"
+    )
+    duration_days = fields.Integer(
+        string="Took (days)",
+        compute="_compute_wiek",
+        help="Days from opening to closing.",
     )
     # Sales contracts
     level_id = fields.Many2one(
@@ -122,11 +136,7 @@ class R2CrmCase(models.Model):
         track_visibility="onchange",
     )
     invoice_ids = fields.One2many(
-        "account.invoice",
-        "r2_crm_case_id",
-        string="Invoices",
-        readonly=True,
-        groups="account.group_account_invoice",
+        "account.invoice", "r2_crm_case_id", string="Invoices", readonly=True
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     campaign_id = fields.Many2one(
@@ -153,18 +163,76 @@ class R2CrmCase(models.Model):
         """Today in the user's timezone, as a date (tests freeze it)."""
         return fields.Date.from_string(fields.Date.context_today(self))
 
-    @api.depends("date_deadline", "state", "date_closed")
-    def _compute_days_left(self):
+    @api.depends("date_deadline", "state", "date_open", "date_closed")
+    def _compute_wiek(self):
         today = self._r2_crm_today()
+        to_date = fields.Date.from_string
         for case in self:
-            days = rules.days_left(
-                fields.Date.from_string(case.date_deadline),
-                today,
-                case.state,
-                fields.Date.from_string(case.date_closed),
-            )
+            days = rules.days_left(to_date(case.date_deadline), today, case.state)
+            kind, number = rules.wiek(days)
             case.days_left = days or 0
-            case.wiek_colour = rules.wiek_colour(days, case.state) or False
+            case.wiek_state = kind
+            case.wiek = self._r2_crm_wiek_label(kind, number)
+            case.duration_days = (
+                (to_date(case.date_closed) - to_date(case.date_open)).days
+                if case.date_closed and case.date_open
+                else 0
+            )
+
+    def _r2_crm_wiek_label(self, kind, days):
+        if kind == rules.WIEK_OVERDUE:
+            if days == 1:
+                return _("1 day overdue")
+            return _("%(days)s days overdue") % {"days": days}
+        if kind == rules.WIEK_LEFT:
+            if days == 0:
+                return _("due today")
+            if days == 1:
+                return _("1 day")
+            return _("%(days)s days") % {"days": days}
+        return False
+
+    def _search_days_left(self, operator, value):
+        """days_left compares with the deadline: ``days_left < 0`` finds the
+        open cases whose deadline has passed, and nothing closed."""
+        if operator not in ("<", "<=", ">", ">=", "=", "!=") or not isinstance(
+            value, int
+        ):
+            raise UserError(
+                _("Days left: search with a number and <, <=, >, >=, = or !=.")
+            )
+        deadline = rules.add_days(self._r2_crm_today(), value)
+        if deadline is None:
+            return [("id", "=", 0)]
+        return expression.normalize_domain(
+            [
+                ("state", "=", rules.OPEN),
+                ("date_deadline", "!=", False),
+                ("date_deadline", operator, fields.Date.to_string(deadline)),
+            ]
+        )
+
+    @api.model
+    def _generate_order_by(self, order_spec, query):
+        """Wiek sorts by the deadline (Odoo drops a non-stored field from
+        ORDER BY): fewest days left first."""
+        if order_spec:
+            parts = []
+            for part in order_spec.split(","):
+                words = part.split()
+                if words and words[0] in self._r2_crm_sorted_by_deadline:
+                    words[0] = "date_deadline"
+                parts.append(" ".join(words))
+            order_spec = ", ".join(parts)
+        return super(R2CrmCase, self)._generate_order_by(order_spec, query)
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        res = super(R2CrmCase, self).fields_get(allfields, attributes)
+        for name in self._r2_crm_sorted_by_deadline:
+            if name in res and (not attributes or "sortable" in attributes):
+                res[name]["sortable"] = True
+        return res
 
     def _count_per_case(self, model, field):
         """{case id: number of `model` records whose `field` points at it}."""
@@ -227,13 +295,76 @@ class R2CrmCase(models.Model):
     def create(self, vals):
         purpose = vals.get("purpose") or self._default_purpose()
         self._ensure_can_create(dict(vals, purpose=purpose))
+        date_open = vals.get("date_open") or fields.Date.context_today(self)
+        if purpose == rules.SERVICE and "date_deadline" not in vals:
+            vals["date_deadline"] = self._r2_crm_default_deadline(date_open)
         if vals.get("name") in (None, False, "", "/", _("New")):
-            vals["name"] = self.env["ir.sequence"].next_by_code(SEQUENCE_CODES[purpose])
+            # numbered in the year it opens: SRV/2027/00001 after SRV/2026/...
+            vals["name"] = (
+                self.env["ir.sequence"]
+                .with_context(ir_sequence_date=date_open)
+                .next_by_code(SEQUENCE_CODES[purpose])
+            )
         return super(R2CrmCase, self).create(self._suggest_probability(vals))
 
     def write(self, vals):
         self._ensure_workflow_fields(vals)
         return super(R2CrmCase, self).write(self._suggest_probability(vals))
+
+    def _r2_crm_default_deadline(self, date_open, company=None):
+        """The company's default deadline after ``date_open``, as a string."""
+        company = company or self.env.user.company_id
+        deadline = rules.add_days(
+            fields.Date.from_string(date_open), company.r2_crm_case_deadline_days
+        )
+        if deadline is None:
+            raise ValidationError(
+                _("Date: %(date)s is too late to count a deadline from.")
+                % {"date": date_open}
+            )
+        return fields.Date.to_string(deadline)
+
+    @api.onchange("purpose", "date_open")
+    def _onchange_purpose_deadline(self):
+        """A service case gets the company's default deadline, as S1 gives."""
+        if self.purpose == rules.SERVICE and self.date_open and not self.date_deadline:
+            self.date_deadline = self._r2_crm_default_deadline(
+                self.date_open, self.company_id
+            )
+
+    @api.model
+    def _r2_crm_sync_number_ranges(self):
+        """Each purpose's yearly numbering continues after the highest number
+        its cases already carry in that year (numbered before the numbering
+        was yearly, or imported with their old numbers): nothing is drawn
+        twice."""
+        for purpose, code in SEQUENCE_CODES.items():
+            for sequence in (
+                self.env["ir.sequence"].sudo().search([("code", "=", code)])
+            ):
+                query = "SELECT name FROM r2_crm_case WHERE purpose = %s"
+                params = [purpose]
+                if sequence.company_id:
+                    query += " AND company_id = %s"
+                    params.append(sequence.company_id.id)
+                self.env.cr.execute(query, params)
+                highest = rules.highest_numbers(
+                    [row[0] for row in self.env.cr.fetchall()],
+                    sequence.prefix,
+                    sequence.suffix,
+                )
+                for year, number in highest.items():
+                    if not sequence.use_date_range:
+                        counter = sequence
+                    elif year:
+                        day = "%04d-01-01" % year
+                        counter = sequence.date_range_ids.filtered(
+                            lambda rng: rng.date_from <= day <= rng.date_to
+                        ) or sequence._create_date_range_seq(day)
+                    else:
+                        continue
+                    if counter.number_next_actual <= number:
+                        counter.number_next_actual = number + 1
 
     def _r2_crm_in_use_error(self):
         return UserError(
@@ -388,37 +519,67 @@ class R2CrmCase(models.Model):
         }
         return action
 
-    def action_view_invoices(self):
-        self.ensure_one()
+    def _r2_crm_invoice_form(self):
+        """Odoo's invoice form for billing users; for a salesperson, one that
+        does not read journal items (which only accountants may)."""
+        if self.env.user.has_group("account.group_account_invoice"):
+            return self.env.ref("account.invoice_form")
+        return self.env.ref("r2_crm.r2_crm_account_invoice_view_form_draft")
+
+    def _r2_crm_invoice_action(self, invoices):
         action = self.env.ref("account.action_invoice_tree1").read()[0]
-        action["domain"] = [("r2_crm_case_id", "=", self.id)]
+        form = self._r2_crm_invoice_form()
         action["context"] = {
             "default_r2_crm_case_id": self.id,
             "default_partner_id": self.partner_id.id,
             "type": "out_invoice",
         }
-        if len(self.invoice_ids) == 1:
-            action["views"] = [(self.env.ref("account.invoice_form").id, "form")]
-            action["res_id"] = self.invoice_ids.id
+        if len(invoices) == 1:
+            action.update({"views": [(form.id, "form")], "res_id": invoices.id})
+        else:
+            action["domain"] = [("r2_crm_case_id", "=", self.id)]
+            action["views"] = [
+                (self.env.ref("account.invoice_tree").id, "tree"),
+                (form.id, "form"),
+            ]
         return action
 
-    def action_create_invoice(self):
+    def action_view_invoices(self):
         self.ensure_one()
+        return self._r2_crm_invoice_action(self.invoice_ids)
+
+    def action_create_invoice(self):
+        """A draft customer invoice of the contract's products. Its salesperson
+        may make it (the department rules on invoices); validating it stays
+        with billing users (account_invoice.py)."""
+        self.ensure_one()
+        self._ensure_invoiceable()
+        return self._r2_crm_invoice_action(self._create_invoice())
+
+    # ------------------------------------------------------- business methods
+    def _ensure_invoiceable(self):
+        """Whoever may not invoice the contract learns why."""
         if not self.line_ids:
             raise UserError(
                 _("Contract %(case)s has no products to invoice.") % {"case": self.name}
             )
-        invoice = self._create_invoice()
-        action = self.env.ref("account.action_invoice_tree1").read()[0]
-        action.update(
-            {
-                "views": [(self.env.ref("account.invoice_form").id, "form")],
-                "res_id": invoice.id,
-            }
-        )
-        return action
+        if self.state == rules.FAILURE:
+            raise UserError(
+                _("Contract %(case)s ended as a fiasco and is not invoiced.")
+                % {"case": self.name}
+            )
+        try:
+            self.check_access_rule("write")
+            self.env["account.invoice"].check_access_rights("create")
+        except AccessError:
+            raise UserError(
+                _(
+                    "You may not invoice %(case)s: invoices are made by billing "
+                    "users and by the salespeople of the contract's department."
+                )
+                % {"case": self.name}
+            )
 
-    # ------------------------------------------------------- business methods
     def _r2_crm_close(self, new_state, date_closed, values=None):
         """Close the cases as success or failure (buttons and results)."""
         vals = dict(values or {}, state=new_state, date_closed=date_closed)
@@ -447,8 +608,11 @@ class R2CrmCase(models.Model):
         return vals
 
     def _create_invoice(self):
+        """The draft invoice, made as its user (checked by _ensure_invoiceable
+        and the rules on invoices). Only the bare record is made as superuser:
+        creating one computes its payments, which reads journal items."""
         Invoice = self.env["account.invoice"].with_context(type="out_invoice")
-        invoice = Invoice.create(self._prepare_invoice())
+        invoice = Invoice.sudo().create(self._prepare_invoice()).with_env(Invoice.env)
         for line in self.line_ids:
             self.env["account.invoice.line"].create(line._prepare_invoice_line(invoice))
         invoice.compute_taxes()

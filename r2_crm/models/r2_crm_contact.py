@@ -65,8 +65,8 @@ class R2CrmContact(models.Model):
     history_ids = fields.Many2many(
         "r2.crm.contact",
         compute="_compute_history_ids",
-        help="The other entries of the same case or, without a case, "
-        "of the same customer, newest first.",
+        help="The other entries of the same case, then the customer's other "
+        "entries, from earlier contracts and cases too; newest first.",
     )
 
     def init(self):
@@ -84,23 +84,23 @@ class R2CrmContact(models.Model):
 
     @api.depends("case_id", "partner_id")
     def _compute_history_ids(self):
+        """Historia: the other entries of the entry's case first, then the
+        customer's other entries (its commercial partner and the contacts
+        there), those of its earlier contracts and cases among them; each
+        part newest first."""
         for contact in self:
+            others = [("id", "!=", contact.id)] if isinstance(contact.id, int) else []
+            history = self.browse()
             if contact.case_id:
-                domain = [("case_id", "=", contact.case_id.id)]
-            elif contact.partner_id:
-                domain = [
-                    (
-                        "partner_id",
-                        "child_of",
-                        contact.partner_id.commercial_partner_id.id,
-                    )
-                ]
-            else:
-                contact.history_ids = False
-                continue
-            if isinstance(contact.id, int):
-                domain.append(("id", "!=", contact.id))
-            contact.history_ids = self.search(domain, order="date desc, id desc")
+                history = self.search([("case_id", "=", contact.case_id.id)] + others)
+                others += ["|", ("case_id", "=", False)]
+                others.append(("case_id", "!=", contact.case_id.id))
+            customer = contact.partner_id.commercial_partner_id
+            if customer:
+                history |= self.search(
+                    [("partner_id", "child_of", customer.id)] + others
+                )
+            contact.history_ids = history
 
     def _compute_can_edit(self):
         records = self.filtered("id")
@@ -426,6 +426,49 @@ class R2CrmContact(models.Model):
                 contact._open_case()
             elif transition.operation == "close":
                 case._r2_crm_close(transition.new_state, contact._date_local())
+
+    # ------------------------------------------------------------- protocols
+    def _r2_crm_protocol(self):
+        """The protocol that fits the note: intake for the note whose result
+        opened its case, completion for the one whose result closed it."""
+        if self.case_id and self.result_id.action == rules.OPEN_CASE:
+            return self.env.ref("r2_crm.r2_crm_report_intake_protocol")
+        if self.case_id and self.result_id.action in rules.CLOSING_ACTIONS:
+            return self.env.ref("r2_crm.r2_crm_report_completion_protocol")
+        return self.env["ir.actions.report"]
+
+    def action_print_protocol(self):
+        """F2 in KONTAKTY (R2faktury: print standing on the note)."""
+        self.ensure_one()
+        report = self._r2_crm_protocol()
+        if not report:
+            raise UserError(
+                _(
+                    "The note '%(note)s' neither opened nor closed a case: it has "
+                    "no protocol to print."
+                )
+                % {"note": self.name}
+            )
+        return report.report_action(self)
+
+    def _r2_crm_protocol_lang(self):
+        """Protocols speak the customer's language, else the shop's."""
+        return (
+            self.partner_id.lang
+            or self.company_id.partner_id.lang
+            or self.env.lang
+            or "en_US"
+        )
+
+    def _r2_crm_protocol_filename(self):
+        """The PDF's name, in the protocol's language: Protokół przyjęcia
+        SRV-2026-00002."""
+        self = self.with_context(lang=self._r2_crm_protocol_lang())
+        if self.result_id.action == rules.OPEN_CASE:
+            title = _("Intake protocol")
+        else:
+            title = _("Completion protocol")
+        return "%s %s" % (title, (self.case_id.name or "").replace("/", "-"))
 
     # ------------------------------------------------------------- results
     def _date_local(self):

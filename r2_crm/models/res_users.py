@@ -52,9 +52,24 @@ class ResUsers(models.Model):
         if turn_off:
             turn_off.sudo().write({"action_id": False})
 
+    def _r2_crm_crm_users(self):
+        return self.filtered(
+            lambda user: user.has_group("r2_crm.r2_crm_group_user_department")
+        )
+
     @api.model
     def create(self, vals):
+        """A new CRM user starts with today's tasks, unless a home action is
+        given; another module's default does not count."""
         user = super(ResUsers, self).create(vals)
-        if not user.action_id and user.has_group("r2_crm.r2_crm_group_user_department"):
-            user.r2_crm_tasks_at_start = True
+        if "action_id" not in vals:
+            user._r2_crm_crm_users().write({"r2_crm_tasks_at_start": True})
         return user
+
+    def write(self, vals):
+        """A user who becomes a CRM user starts with today's tasks too."""
+        before = self._r2_crm_crm_users()
+        res = super(ResUsers, self).write(vals)
+        if "action_id" not in vals and "r2_crm_tasks_at_start" not in vals:
+            (self._r2_crm_crm_users() - before).write({"r2_crm_tasks_at_start": True})
+        return res

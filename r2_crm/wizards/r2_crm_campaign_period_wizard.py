@@ -40,5 +40,6 @@ class R2CrmCampaignPeriodWizard(models.TransientModel):
             "view_mode": "form",
             "views": [(self.env.ref("r2_crm.r2_crm_campaign_view_form").id, "form")],
             "context": context,
-            "target": "current",
+            # "main": a second period replaces the first instead of stacking
+            "target": "main",
         }
