@@ -1,11 +1,13 @@
 """Headless Debian Chromium driven by selenium, for r2_crm's browser tests."""
 
+import glob
 import os
 import tempfile
 import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -122,3 +124,30 @@ def click_button(driver, label):
 
 def form_field_text(driver, name):
     return wait_css(driver, ".o_form_view [name='%s']" % name).text
+
+
+def enable_downloads(driver, path):
+    """Let headless Chromium save downloads (the PDF a report sends) in path."""
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": path}
+    )
+
+
+def wait_download(path, pattern="*.pdf", timeout=120):
+    """The file a download saved in path, once it is complete."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        done = [
+            name
+            for name in glob.glob(os.path.join(path, pattern))
+            if not name.endswith(".crdownload")
+        ]
+        if done:
+            return done[0]
+        time.sleep(0.5)
+    raise AssertionError("nothing was downloaded to %s" % path)
+
+
+def press(driver, key):
+    """Press a key (selenium's Keys.F2, say) in the page."""
+    ActionChains(driver).send_keys(key).perform()

@@ -1,22 +1,19 @@
-"""Take the README's screenshots from a running demo database (make run).
+"""Take the README's screenshots and protocol pages from a running demo
+database (make run), in Polish, as the demo clerks see them.
 
 Usage: .venv/bin/python -m e2e.screenshots [http://localhost:8069]
 """
 
 import os
+import subprocess
 import sys
+import tempfile
 import time
 
+import requests
 from selenium.webdriver.common.by import By
 
-from e2e.browser import (
-    login,
-    make_driver,
-    open_menu,
-    screenshot,
-    wait_css,
-    wait_for_view,
-)
+from e2e.browser import login, make_driver, open_menu, screenshot, wait_for_view
 
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
 
@@ -26,37 +23,69 @@ def shot(driver, name):
     print(screenshot(driver, os.path.join(DOCS, name + ".png")))
 
 
-def clear_facets(driver):
-    for remove in driver.find_elements(By.CSS_SELECTOR, ".o_facet_remove"):
-        remove.click()
-        time.sleep(0.8)
-
-
 def open_row(driver, text):
     driver.find_element(
         By.XPATH, "//tr[contains(@class, 'o_data_row')][contains(., '%s')]" % text
     ).click()
     wait_for_view(driver, ".o_form_view")
+    return int(driver.current_url.split("id=")[1].split("&")[0])
+
+
+def protocol_page(driver, base_url, report, note_id, name):
+    """The protocol's first page as a PNG, printed with the clerk's session."""
+    cookies = {c["name"]: c["value"] for c in driver.get_cookies()}
+    response = requests.get(
+        "%s/report/pdf/r2_crm.%s/%d" % (base_url, report, note_id),
+        cookies=cookies,
+        timeout=120,
+    )
+    response.raise_for_status()
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(response.content)
+        pdf.flush()
+        out = os.path.join(DOCS, name)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", "-singlefile", pdf.name, out], check=True
+        )
+    print(out + ".png")
 
 
 def main(base_url):
     driver = make_driver(1400, 860)
     try:
-        login(driver, base_url)
+        login(driver, base_url, "serwis", "serwis")
         wait_for_view(driver, ".o_list_view")
         shot(driver, "01_my_tasks_today")
-        open_menu(driver, "Contacts")
+        open_menu(driver, "Kontakty")
         wait_for_view(driver, ".o_list_view")
         shot(driver, "02_contacts_list")
-        open_row(driver, "Drukarka wydana klientowi")
-        driver.find_element(By.XPATH, "//a[normalize-space()='History']").click()
-        shot(driver, "03_contact_history")
-        open_menu(driver, "Contracts/Cases")
+        intake = open_row(driver, "Przyjęcie kasy do naprawy")
+        driver.back()
         wait_for_view(driver, ".o_list_view")
-        clear_facets(driver)
-        wait_css(driver, ".o_list_view")
+        closing = open_row(driver, "Drukarka wydana klientowi")
+        driver.find_element(By.XPATH, "//a[normalize-space()='Historia']").click()
+        shot(driver, "03_contact_history")
+        protocol_page(
+            driver, base_url, "report_intake_protocol", intake, "protocol_intake"
+        )
+        protocol_page(
+            driver,
+            base_url,
+            "report_completion_protocol",
+            closing,
+            "protocol_completion",
+        )
+        open_menu(driver, "Sprawy serwisowe")
+        wait_for_view(driver, ".o_list_view")
         shot(driver, "04_cases_wiek")
-        open_menu(driver, "Campaigns")
+
+        driver.get(base_url + "/web/session/logout")
+        login(driver, base_url, "handel", "handel")
+        wait_for_view(driver, ".o_control_panel")
+        open_menu(driver, "Kontrakty sprzedażowe")
+        wait_for_view(driver, ".o_list_view")
+        shot(driver, "06_sales_contracts")
+        open_menu(driver, "Kampanie")
         wait_for_view(driver, ".o_list_view")
         open_row(driver, "Targi Retail")
         shot(driver, "05_campaign_statistics")

@@ -1,26 +1,32 @@
-"""The seed's service story through the real web client, as a CRM user."""
+"""The seed's service story through the real web client, in Polish, as the
+demo service clerk: S1 note, case number, Wiek, F2 prints the protocol."""
 
 import re
+import subprocess
+import tempfile
 import time
 
-import requests
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from e2e.browser import (
     click_button,
+    enable_downloads,
     fill,
     form_field_text,
     login,
     open_menu,
     pick_many2one,
+    press,
     severe_console_errors,
     wait_css,
+    wait_download,
     wait_for_view,
 )
 
-SERVICE_LOGIN = ("serwis", "serwis")  # demo user of the service department
+SERVICE_LOGIN = ("serwis", "serwis")  # demo clerk of the service department
 
 
 def wait_readonly_form(driver):
@@ -32,26 +38,47 @@ def wait_readonly_form(driver):
     time.sleep(0.5)
 
 
-def test_intake_note_opens_a_case_and_prints_the_protocol(driver, base_url):
+def test_intake_note_opens_a_case_and_f2_prints_the_polish_protocol(driver, base_url):
+    downloads = tempfile.mkdtemp(prefix="r2crm-downloads-")
+    enable_downloads(driver, downloads)
     login(driver, base_url, *SERVICE_LOGIN)
     title = wait_for_view(driver, ".o_control_panel .breadcrumb")
-    assert "My tasks today" in title.text
+    assert "Moje zadania na dziś" in title.text
 
-    open_menu(driver, "Contacts")
+    open_menu(driver, "Kontakty")
     wait_for_view(driver, ".o_list_view")
-    click_button(driver, "Create")
+    press(driver, Keys.F4)  # R2faktury's F4: the filters
+    wait_css(
+        driver,
+        ".o_search_options .dropdown-menu .o_menu_item, "
+        ".o_search_options .open .dropdown-menu",
+    )
+    press(driver, Keys.ESCAPE)
+    click_button(driver, "Utwórz")
     wait_for_view(driver, ".o_form_view.o_form_editable")
-    fill(driver, "name", "Intake from the browser test")
+    fill(driver, "name", "Przyjęcie z testu przeglądarki")
     pick_many2one(driver, "partner_id", "Kowalski i Syn")
-    fill(driver, "item_description", "Posnet Ergo, SN E2E-001, power supply")
-    fill(driver, "description", "Does not print receipts")
+    fill(driver, "item_description", "Posnet Ergo, SN E2E-001, zasilacz")
+    fill(driver, "description", "Nie drukuje paragonów")
     pick_many2one(driver, "result_id", "S1")
-    click_button(driver, "Save")
+    click_button(driver, "Zapisz")
     wait_readonly_form(driver)
 
     case_number = form_field_text(driver, "case_id")
     assert re.match(r"^SRV/\d{4}/\d{5}$", case_number), case_number
-    note_id = int(re.search(r"id=(\d+)", driver.current_url).group(1))
+
+    # F2 on the note that opened the case prints its intake protocol
+    press(driver, Keys.F2)
+    pdf = wait_download(downloads)
+    assert pdf.endswith(
+        "Protokół przyjęcia %s.pdf" % case_number.replace("/", "-")
+    ), pdf
+    text = subprocess.check_output(["pdftotext", pdf, "-"]).decode()
+    assert "Protokół otwarcia usługi serwisowej" in text
+    assert case_number in text
+    assert not driver.find_elements(
+        By.CSS_SELECTOR, ".o_dialog_warning, .modal .o_error_detail"
+    )
 
     driver.find_element(By.CSS_SELECTOR, ".o_form_view [name='case_id']").click()
     WebDriverWait(driver, 30).until(
@@ -60,46 +87,7 @@ def test_intake_note_opens_a_case_and_prints_the_protocol(driver, base_url):
         )
     )
     wait_readonly_form(driver)
-    wiek = form_field_text(driver, "days_left")
-    assert re.match(r"^-?\d+$", wiek), wiek
-    assert int(wiek) == 14  # the company's default deadline, counted from today
-    assert "Open" in wait_css(driver, ".o_statusbar_status .btn-primary").text
-
-    # Print menu of the note, then the PDF itself with the browser's session.
-    driver.back()
-    WebDriverWait(driver, 30).until(
-        EC.text_to_be_present_in_element(
-            (By.CSS_SELECTOR, ".o_form_view h1"), "Intake from the browser test"
-        )
-    )
-    wait_readonly_form(driver)
-    print_menu = WebDriverWait(driver, 20).until(
-        EC.element_to_be_clickable(
-            (
-                By.XPATH,
-                "//div[contains(@class, 'o_cp_sidebar')]"
-                "//button[contains(normalize-space(), 'Print')]",
-            )
-        )
-    )
-    print_menu.click()
-    entry = WebDriverWait(driver, 20).until(
-        EC.element_to_be_clickable(
-            (By.XPATH, "//a[normalize-space()='Intake protocol']")
-        )
-    )
-    entry.click()
-    time.sleep(2)
-    assert not driver.find_elements(
-        By.CSS_SELECTOR, ".o_dialog_warning, .modal .o_error_detail"
-    )
-    cookies = {c["name"]: c["value"] for c in driver.get_cookies()}
-    response = requests.get(
-        "%s/report/pdf/r2_crm.report_intake_protocol/%d" % (base_url, note_id),
-        cookies=cookies,
-        timeout=120,
-    )
-    assert response.status_code == 200
-    assert response.headers["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    wiek = wait_css(driver, ".o_form_view .text-success[name='wiek']").text
+    assert wiek == "14 dni", wiek  # the company's default deadline, from today
+    assert "otwarty" in wait_css(driver, ".o_statusbar_status .btn-primary").text
     assert severe_console_errors(driver) == []

@@ -34,8 +34,15 @@ class R2CrmTestCase(SavepointCase):
         # transaction would then hold its locks and hang every later test.
         cls.addClassCleanup(cls._r2_crm_release_cursor)
         settle_registry(cls.registry)
+        # English unless a test says otherwise: the superuser of a database
+        # with demo data works in Polish, and Odoo falls back on his language.
         cls.env = cls.env(
-            context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True)
+            context=dict(
+                cls.env.context,
+                tracking_disable=True,
+                mail_create_nolog=True,
+                lang="en_US",
+            )
         )
         cls.Contact = cls.env["r2.crm.contact"]
         cls.Case = cls.env["r2.crm.case"]
@@ -74,6 +81,7 @@ class R2CrmTestCase(SavepointCase):
         vals = {
             "name": login,
             "login": login,
+            "lang": "en_US",
             "email": "%s@r2.test" % login,
             "r2_crm_department": department,
             "company_id": companies[0].id,
@@ -82,6 +90,13 @@ class R2CrmTestCase(SavepointCase):
         }
         vals.update(values)
         return cls.env["res.users"].with_context(no_reset_password=True).create(vals)
+
+    @classmethod
+    def install_polish(cls):
+        """Polish, with r2_crm's terms (a database without demo data has none)."""
+        if not cls.env["res.lang"].search([("code", "=", "pl_PL")]):
+            cls.env["res.lang"].load_lang("pl_PL")
+        cls.env["ir.translation"].load_module_terms(["r2_crm"], ["pl_PL"])
 
     @classmethod
     def _r2_crm_release_cursor(cls):

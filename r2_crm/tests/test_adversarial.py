@@ -782,7 +782,12 @@ class AdversarialCase(R2CrmTestCase):
         entries = cr.fetchall()
         cr.execute("SELECT id, price_unit FROM r2_crm_case_line ORDER BY id")
         lines = cr.fetchall()
-        numbers = [self.env.ref(xmlid).number_next_actual for xmlid in SEQUENCES]
+        # the next number of every yearly range of the case sequences
+        numbers = [
+            (rng.date_from, rng.number_next_actual)
+            for xmlid in SEQUENCES
+            for rng in self.env.ref(xmlid).date_range_ids
+        ]
         return cases, entries, lines, numbers
 
     def check_refused(self, row):

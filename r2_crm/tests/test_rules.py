@@ -67,17 +67,37 @@ class TestWiekRules(unittest.TestCase):
     def test_overdue_is_negative(self):
         self.assertEqual(rules.days_left(date(2026, 3, 7), self.today), -3)
 
-    def test_closed_case_is_frozen_at_closing_date(self):
-        days = rules.days_left(
-            date(2026, 3, 7), self.today, rules.SUCCESS, date(2026, 3, 5)
-        )
-        self.assertEqual(days, 2)
+    def test_closed_case_has_no_days_left(self):
+        for state in rules.CLOSED_STATES:
+            self.assertIsNone(rules.days_left(date(2026, 3, 7), self.today, state))
 
     def test_no_deadline_has_no_wiek(self):
         self.assertIsNone(rules.days_left(None, self.today))
+        self.assertEqual(rules.wiek(None), (False, None))
 
-    def test_colours(self):
-        self.assertEqual(rules.wiek_colour(3), "green")
-        self.assertEqual(rules.wiek_colour(0), "green")
-        self.assertEqual(rules.wiek_colour(-1), "red")
-        self.assertIsNone(rules.wiek_colour(-1, rules.SUCCESS))
+    def test_wiek_shows_days_left_or_days_overdue_as_a_positive_number(self):
+        self.assertEqual(rules.wiek(3), (rules.WIEK_LEFT, 3))
+        self.assertEqual(rules.wiek(0), (rules.WIEK_LEFT, 0))
+        self.assertEqual(rules.wiek(-1), (rules.WIEK_OVERDUE, 1))
+        self.assertEqual(rules.wiek(-12), (rules.WIEK_OVERDUE, 12))
+
+
+class TestNumbering(unittest.TestCase):
+    def test_numbers_are_read_back_per_year(self):
+        names = ["SRV/2026/00012", "SRV/2026/00003", "SRV/2025/00100", "SAL/2026/7"]
+        self.assertEqual(
+            rules.highest_numbers(names, "SRV/%(range_year)s/"), {2026: 12, 2025: 100}
+        )
+        self.assertEqual(rules.highest_numbers(names, "SRV/%(year)s/")[2025], 100)
+
+    def test_numbers_without_year_and_with_suffix(self):
+        self.assertEqual(
+            rules.highest_numbers(["A-7-X", "A-12-X", "B-99-X"], "A-", "-X"),
+            {None: 12},
+        )
+
+    def test_other_placeholders_match_anything(self):
+        pattern = rules.number_pattern("%(range_year)s/%(month)s/", "")
+        match = pattern.match("2026/11/0042")
+        self.assertEqual((match.group("year"), match.group("number")), ("2026", "0042"))
+        self.assertIsNone(pattern.match("2026/11/x"))

@@ -3,7 +3,7 @@ from datetime import datetime
 from dateutil.relativedelta import relativedelta
 from lxml import etree
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
 from .common import R2CrmTestCase
@@ -147,15 +147,65 @@ class TestWiekOfCases(R2CrmTestCase):
         overdue = self.make_case("2026-03-07")
         closed = self.make_case("2026-03-07")
         closed._r2_crm_close("success", "2026-03-05")
+        no_deadline = self.make_case(False, purpose="sale")
+        cases = future | today | overdue | closed | no_deadline
         with self.frozen_today(self.d(2026, 3, 10)):
-            (future | today | overdue | closed).invalidate_cache(["days_left"])
+            cases.invalidate_cache()
             self.assertEqual(future.days_left, 14)
-            self.assertEqual(today.days_left, 0)
+            self.assertEqual((future.wiek, future.wiek_state), ("14 days", "left"))
+            self.assertEqual((today.wiek, today.wiek_state), ("due today", "left"))
             self.assertEqual(overdue.days_left, -3)
-            self.assertEqual(closed.days_left, 2)
-        with self.frozen_today(self.d(2026, 4, 10)):
-            closed.invalidate_cache(["days_left"])
-            self.assertEqual(closed.days_left, 2, "a closed case's Wiek is frozen")
+            self.assertEqual(
+                (overdue.wiek, overdue.wiek_state), ("3 days overdue", "overdue")
+            )
+            self.assertFalse(closed.wiek, "a closed case shows how long it took")
+            self.assertFalse(closed.wiek_state)
+            self.assertEqual(closed.duration_days, 63)
+            self.assertFalse(no_deadline.wiek, "no deadline, no Wiek, not a green 0")
+            self.assertFalse(no_deadline.wiek_state)
+
+    def test_wiek_reads_polish(self):
+        self.install_polish()
+        overdue = self.make_case("2026-03-09").with_context(lang="pl_PL")
+        one_left = self.make_case("2026-03-11").with_context(lang="pl_PL")
+        self.env["r2.crm.case"].invalidate_cache()
+        with self.frozen_today(self.d(2026, 3, 10)):
+            self.assertEqual(overdue.wiek, "1 dzień po terminie")
+            self.assertEqual(one_left.wiek, "1 dzień")
+
+    def test_searching_days_left_finds_exactly_the_overdue_open_cases(self):
+        future = self.make_case("2026-03-24")
+        overdue = self.make_case("2026-03-07")
+        closed = self.make_case("2026-03-07")
+        closed._r2_crm_close("success", "2026-03-05")
+        no_deadline = self.make_case(False, purpose="sale")
+        mine = [("id", "in", (future | overdue | closed | no_deadline).ids)]
+        with self.frozen_today(self.d(2026, 3, 10)):
+            self.assertEqual(self.Case.search(mine + [("days_left", "<", 0)]), overdue)
+            self.assertEqual(self.Case.search(mine + [("days_left", ">=", 14)]), future)
+            self.assertEqual(self.Case.search(mine + [("days_left", "=", 14)]), future)
+            self.assertEqual(
+                self.Case.search(mine + [("days_left", "<=", 100)]), future | overdue
+            )
+        with self.assertRaises(UserError):
+            self.Case.search(mine + [("days_left", "ilike", "x")])
+
+    def test_wiek_column_sorts_by_deadline(self):
+        cases = (
+            self.make_case("2026-03-24")
+            | self.make_case("2026-03-07")
+            | self.make_case("2026-03-10")
+        )
+        self.assertTrue(self.Case.fields_get(["wiek"])["wiek"]["sortable"])
+        with self.frozen_today(self.d(2026, 3, 10)):
+            rows = self.Case.search_read(
+                [("id", "in", cases.ids)], ["days_left"], order="wiek desc"
+            )
+            self.assertEqual([row["days_left"] for row in rows], [14, 0, -3])
+            rows = self.Case.search_read(
+                [("id", "in", cases.ids)], ["days_left"], order="days_left"
+            )
+            self.assertEqual([row["days_left"] for row in rows], [-3, 0, 14])
 
     def search_filter(self, name, today):
         arch = etree.fromstring(
@@ -197,19 +247,35 @@ class TestWiekOfCases(R2CrmTestCase):
 
 class TestHistory(R2CrmTestCase):
 
-    def test_history_lists_case_entries_newest_first(self):
+    def test_history_lists_case_entries_then_the_customers_earlier_ones(self):
+        """Manual: "inne notatki dotyczące bieżącego kontraktu lub innych
+        wcześniejszych kontraktów z tym kontrahentem"."""
+        earlier = self.note(result_id=self.s1.id, date="2026-01-10 10:00:00")
+        earlier_call = self.note(
+            case_id=earlier.case_id.id,
+            name="Earlier call",
+            partner_id=self.partner_contact.id,
+            date="2026-01-12 10:00:00",
+        )
         opening = self.note(result_id=self.s1.id, date="2026-03-01 10:00:00")
         case = opening.case_id
         call = self.note(case_id=case.id, name="Called", date="2026-03-03 10:00:00")
-        self.note(name="Unrelated question", date="2026-03-04 10:00:00")
+        question = self.note(name="Unrelated question", date="2026-03-04 10:00:00")
+        self.note(name="Other customer", partner_id=self.other_partner.id)
         closing = self.note(
             result_id=self.s2.id,
             case_id=case.id,
             name="Done",
             date="2026-03-05 10:00:00",
         )
-        self.assertEqual(closing.history_ids.ids, [call.id, opening.id])
-        self.assertEqual(call.history_ids.ids, [closing.id, opening.id])
+        self.assertEqual(
+            closing.history_ids.ids,
+            [call.id, opening.id, question.id, earlier_call.id, earlier.id],
+        )
+        self.assertEqual(
+            call.history_ids.ids[:2], [closing.id, opening.id], "its case first"
+        )
+        self.assertEqual(closing.history_ids.mapped("case_id"), case | earlier.case_id)
 
     def test_history_without_case_lists_partner_entries(self):
         first = self.note(name="First", date="2026-03-01 10:00:00")
