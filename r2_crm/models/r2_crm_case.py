@@ -76,7 +76,9 @@ class R2CrmCase(models.Model):
     item_description = fields.Text(
         string="Goods", help="The goods taken in: model, serial number, accessories."
     )
-    description = fields.Text(string="Problem")
+    description = fields.Text(
+        help="The reported problem, or the needs of the customer."
+    )
     contact_ids = fields.One2many("r2.crm.contact", "case_id", string="Entries")
     contact_count = fields.Integer(compute="_compute_contact_count")
     days_left = fields.Integer(

@@ -1,6 +1,11 @@
 from contextlib import contextmanager
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+from lxml import etree
 
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools.safe_eval import safe_eval
 
 from .. import rules
 from .common import R2CrmTestCase
@@ -152,6 +157,7 @@ class TestCampaigns(R2CrmTestCase):
         self.assertEqual(
             (c.case_count_open, c.case_count_success, c.case_count_failure), (3, 2, 1)
         )
+        self.assertEqual(c.case_count, 6)
         self.assertAlmostEqual(c.win_rate, 2 / 3 * 100.0)
         self.assertAlmostEqual(c.success_avg_days, 15.0)
         self.assertAlmostEqual(c.failure_avg_days, 7.0)
@@ -182,8 +188,30 @@ class TestCampaigns(R2CrmTestCase):
         )
         action = wizard.action_show()
         self.assertEqual(action["res_id"], self.campaign.id)
+        self.assertEqual(action["target"], "main", "a second period does not stack")
         self.assertEqual(action["context"]["revenue_date_from"], "2026-03-01")
         self.assertEqual(action["context"]["revenue_date_to"], "2026-03-31")
+
+    def test_list_filter_shows_revenue_of_a_period(self):
+        """Przychody z okresu on the campaign list: the filter's context."""
+        self.build()
+        arch = etree.fromstring(
+            self.env.ref("r2_crm.r2_crm_campaign_view_search").arch.encode()
+        )
+        context = arch.xpath("//filter[@name='revenue_this_month']")[0].get("context")
+        context = safe_eval(
+            context,
+            {
+                "context_today": lambda: datetime(2026, 3, 15),
+                "relativedelta": relativedelta,
+            },
+        )
+        self.assertEqual(
+            context,
+            {"revenue_date_from": "2026-03-01", "revenue_date_to": "2026-03-31"},
+        )
+        march = self.campaign.with_context(**context)
+        self.assertAlmostEqual(march.revenue, 2000.0 - 150.0)
 
     def test_vendor_refund_lowers_cost(self):
         self.vendor_bill(self.campaign, 1000.0)
