@@ -4,7 +4,7 @@
     "name": "CRM (R2)",
     "summary": "Contacts, service cases, sales contracts and campaigns "
     "in the manner of R2faktury's CRM module",
-    "version": "11.0.1.2.0",
+    "version": "11.0.1.3.0",
     "category": "Sales",
     "author": "r2_crm authors",
     "website": "https://r2crm.invalid/r2_crm",
@@ -14,7 +14,15 @@
     "external_dependencies": {"bin": ["wkhtmltopdf"]},
     # l10n_pl: made for Polish firms; it loads the Polish chart of accounts
     # (PLN, VAT 23%) into a company that has none yet, such as a new one.
-    "depends": ["base_automation", "mail", "product", "account_invoicing", "l10n_pl"],
+    # portal: the customers' pages, and jSignature in the common assets
+    "depends": [
+        "base_automation",
+        "mail",
+        "portal",
+        "product",
+        "account_invoicing",
+        "l10n_pl",
+    ],
     "data": [
         "security/r2_crm_security.xml",
         "security/ir.model.access.csv",
@@ -25,6 +33,9 @@
         "views/r2_crm_level_views.xml",
         "views/r2_crm_failure_reason_views.xml",
         "views/r2_crm_case_fiasco_wizard_views.xml",
+        "views/r2_crm_case_wait_wizard_views.xml",
+        "views/r2_crm_contact_sign_wizard_views.xml",
+        "views/r2_crm_device_views.xml",
         "views/r2_crm_campaign_views.xml",
         "views/r2_crm_campaign_period_wizard_views.xml",
         "views/r2_crm_campaign_report_views.xml",

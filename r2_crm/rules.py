@@ -42,7 +42,22 @@ CLOSED_STATES = (SUCCESS, FAILURE)
 # How the Wiek of an open case reads (r2.crm.case.wiek_state)
 WIEK_LEFT = "left"
 WIEK_OVERDUE = "overdue"
-WIEK_STATES = [(WIEK_LEFT, "Days left"), (WIEK_OVERDUE, "Overdue")]
+WIEK_WAITING = "waiting"
+WIEK_STATES = [
+    (WIEK_LEFT, "Days left"),
+    (WIEK_OVERDUE, "Overdue"),
+    (WIEK_WAITING, "Waiting"),
+]
+
+# Why an open case waits (r2.crm.case.waiting_reason): its Wiek stands still
+WAIT_PARTS = "parts"
+WAIT_CUSTOMER = "customer"
+WAIT_OTHER = "other"
+WAITING_REASONS = [
+    (WAIT_PARTS, "Waiting for parts"),
+    (WAIT_CUSTOMER, "Waiting for the customer"),
+    (WAIT_OTHER, "Waiting for something else"),
+]
 
 # Why a result cannot be applied; the models turn these into translated messages.
 ERR_ALREADY_LINKED = "already_linked"
@@ -82,22 +97,50 @@ def result_transition(action, case_state):
     raise ValueError("unknown result action %r" % (action,))
 
 
-def days_left(deadline, today, state=OPEN):
+def days_left(deadline, today, state=OPEN, waiting_since=None):
     """Days until the deadline of an open case, negative when it is overdue.
 
+    While the case waits, its days stand still at the day it began to wait.
     A closed case and a case without deadline have none: None.
     """
     if state != OPEN or not deadline:
         return None
-    return (deadline - today).days
+    return (deadline - (waiting_since or today)).days
 
 
-def wiek(days):
+def resume(deadline, waiting_since, today, days_waited=0):
+    """A waiting case resumes: (new deadline, total days waited). The deadline
+    moves by the days of this pause; a case without deadline keeps none."""
+    paused = max(0, (today - waiting_since).days)
+    return (add_days(deadline, paused) if deadline else deadline), (
+        days_waited or 0
+    ) + paused
+
+
+def normalize_serial(serial):
+    """A serial number as devices are compared: letters and digits only, in
+    capitals, as "sn 42", "SN-42" and "sn/42" name the same label."""
+    return "".join(char for char in (serial or "") if char.isalnum()).upper()
+
+
+def is_repeat(date_open, successes, repeat_days):
+    """A repeat repair: the device's earlier case closed as success at most
+    ``repeat_days`` before this intake (``successes``: their closing dates)."""
+    return any(
+        closed <= date_open and (date_open - closed).days <= repeat_days
+        for closed in successes
+    )
+
+
+def wiek(days, waiting=False):
     """The Wiek as the manual shows it, from ``days_left``: (kind, days) with
     the days left (WIEK_LEFT) or, past the deadline, the days overdue as a
-    positive number (WIEK_OVERDUE). Without days left, (False, None)."""
+    positive number (WIEK_OVERDUE); a waiting case's stand still
+    (WIEK_WAITING). Without days left, (False, None)."""
     if days is None:
         return False, None
+    if waiting:
+        return WIEK_WAITING, days
     return (WIEK_OVERDUE, -days) if days < 0 else (WIEK_LEFT, days)
 
 
@@ -211,14 +254,18 @@ def campaign_figures(
     }
 
 
-def protocol_timing(date_open, date_closed, deadline):
-    """Days a service case took, against the days its deadline allowed."""
+def protocol_timing(date_open, date_closed, deadline, days_waited=0):
+    """Days a service case took, against the days its deadline allowed.
+
+    The deadline has moved by the days the case waited (``resume``), so days
+    spent waiting are never late."""
     days_taken = (date_closed - date_open).days
+    timing = {"days_taken": days_taken, "days_waited": days_waited or 0}
     if not deadline:
-        return {"days_taken": days_taken, "days_allowed": None, "days_late": 0}
+        return dict(timing, days_allowed=None, days_late=0)
     days_allowed = (deadline - date_open).days
-    return {
-        "days_taken": days_taken,
-        "days_allowed": days_allowed,
-        "days_late": max(0, days_taken - days_allowed),
-    }
+    return dict(
+        timing,
+        days_allowed=days_allowed,
+        days_late=max(0, days_taken - days_allowed),
+    )

@@ -9,6 +9,7 @@ from . import r2_crm_result
 from . import r2_crm_level
 from . import r2_crm_failure_reason
 from . import r2_crm_campaign
+from . import r2_crm_device
 from . import r2_crm_case
 from . import r2_crm_contact
 from . import mail_activity

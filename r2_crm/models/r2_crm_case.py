@@ -11,7 +11,17 @@ SEQUENCE_CODES = {
     rules.OTHER: "r2.crm.case.other",
 }
 # What only the workflow writes: the number, and what the transitions set.
-WORKFLOW_FIELDS = ("name", "state", "date_closed", "failure_reason_id", "failure_note")
+WORKFLOW_FIELDS = (
+    "name",
+    "state",
+    "date_closed",
+    "failure_reason_id",
+    "failure_note",
+    "waiting",
+    "waiting_reason",
+    "waiting_since",
+    "days_waited",
+)
 # ... of which a manager may correct these on a fiasco (tracked in the chatter)
 CORRECTABLE_FIELDS = ("failure_reason_id", "failure_note")
 
@@ -89,7 +99,6 @@ class R2CrmCase(models.Model):
         "overdue; a closed case and one without deadline have none.",
     )
     wiek = fields.Char(
-        string="Wiek",
         compute="_compute_wiek",
         help="Days left until the deadline (green), or days overdue (red). "
         "A closed case shows how long it took instead.",
@@ -101,6 +110,35 @@ class R2CrmCase(models.Model):
         string="Took (days)",
         compute="_compute_wiek",
         help="Days from opening to closing.",
+    )
+    # Waiting pauses Wiek (Wait and Resume buttons)
+    waiting = fields.Boolean(
+        readonly=True, copy=False, index=True, track_visibility="onchange"
+    )
+    waiting_reason = fields.Selection(
+        rules.WAITING_REASONS,
+        readonly=True,
+        copy=False,
+        track_visibility="onchange",
+    )
+    waiting_since = fields.Date(readonly=True, copy=False)
+    days_waited = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Days the case waited, over all its pauses: they moved its deadline.",
+    )
+    # Devices
+    device_id = fields.Many2one(
+        "r2.crm.device", index=True, ondelete="restrict"
+    )
+    device_serial = fields.Char(related="device_id.serial", readonly=True)
+    is_repeat = fields.Boolean(
+        string="Repeat repair",
+        compute="_compute_is_repeat",
+        store=True,
+        index=True,
+        help="The same device left this shop repaired (success) at most the "
+        "company's repeat days before this intake: a warranty return?",
     )
     # Sales contracts
     level_id = fields.Many2one(
@@ -165,23 +203,55 @@ class R2CrmCase(models.Model):
         """Today in the user's timezone, as a date (tests freeze it)."""
         return fields.Date.from_string(fields.Date.context_today(self))
 
-    @api.depends("date_deadline", "state", "date_open", "date_closed")
+    @api.depends(
+        "date_deadline", "state", "date_open", "date_closed", "waiting", "waiting_since"
+    )
     def _compute_wiek(self):
         today = self._r2_crm_today()
         to_date = fields.Date.from_string
         for case in self:
-            days = rules.days_left(to_date(case.date_deadline), today, case.state)
-            kind, number = rules.wiek(days)
+            days = rules.days_left(
+                to_date(case.date_deadline),
+                today,
+                case.state,
+                to_date(case.waiting_since) if case.waiting else None,
+            )
+            kind, number = rules.wiek(days, case.waiting)
             case.days_left = days or 0
             case.wiek_state = kind
-            case.wiek = self._r2_crm_wiek_label(kind, number)
+            case.wiek = case._r2_crm_wiek_label(kind, number)
             case.duration_days = (
                 (to_date(case.date_closed) - to_date(case.date_open)).days
                 if case.date_closed and case.date_open
                 else 0
             )
 
+    @api.depends("device_id", "date_open")
+    def _compute_is_repeat(self):
+        to_date = fields.Date.from_string
+        for case in self:
+            if not case.device_id or not case.date_open:
+                case.is_repeat = False
+                continue
+            earlier = self.sudo().search(
+                [
+                    ("device_id", "=", case.device_id.id),
+                    ("state", "=", rules.SUCCESS),
+                    ("date_closed", "<=", case.date_open),
+                    ("id", "!=", case.id or 0),
+                ]
+            )
+            case.is_repeat = rules.is_repeat(
+                to_date(case.date_open),
+                [to_date(day) for day in earlier.mapped("date_closed")],
+                case.company_id.r2_crm_repeat_days,
+            )
+
     def _r2_crm_wiek_label(self, kind, days):
+        if kind == rules.WIEK_WAITING:
+            return dict(
+                self._fields["waiting_reason"].get_description(self.env)["selection"]
+            ).get(self.waiting_reason or rules.WAIT_OTHER)
         if kind == rules.WIEK_OVERDUE:
             if days == 1:
                 return _("1 day overdue")
@@ -196,7 +266,8 @@ class R2CrmCase(models.Model):
 
     def _search_days_left(self, operator, value):
         """days_left compares with the deadline: ``days_left < 0`` finds the
-        open cases whose deadline has passed, and nothing closed."""
+        open cases whose deadline has passed, and nothing closed. A waiting
+        case's days stand still at the day it began to wait."""
         if operator not in ("<", "<=", ">", ">=", "=", "!=") or not isinstance(
             value, int
         ):
@@ -206,11 +277,22 @@ class R2CrmCase(models.Model):
         deadline = rules.add_days(self._r2_crm_today(), value)
         if deadline is None:
             return [("id", "=", 0)]
+        # the operator is one of the six above
+        self.env.cr.execute(
+            "SELECT id FROM r2_crm_case WHERE state = %%s AND waiting "
+            "AND date_deadline - waiting_since %s %%s" % operator,
+            (rules.OPEN, value),
+        )
+        waiting = [row[0] for row in self.env.cr.fetchall()]
         return expression.normalize_domain(
             [
                 ("state", "=", rules.OPEN),
                 ("date_deadline", "!=", False),
+                "|",
+                "&",
+                ("waiting", "=", False),
                 ("date_deadline", operator, fields.Date.to_string(deadline)),
+                ("id", "in", waiting),
             ]
         )
 
@@ -236,13 +318,8 @@ class R2CrmCase(models.Model):
                 res[name]["sortable"] = True
         return res
 
-    def _count_per_case(self, model, field):
-        """{case id: number of `model` records whose `field` points at it}."""
-        groups = model.read_group([(field, "in", self.ids)], [field], [field])
-        return {row[field][0]: row[field + "_count"] for row in groups}
-
     def _compute_contact_count(self):
-        counts = self._count_per_case(self.env["r2.crm.contact"], "case_id")
+        counts = self._r2_crm_counts(self.env["r2.crm.contact"], "case_id")
         for case in self:
             case.contact_count = counts.get(case.id, 0)
 
@@ -256,7 +333,7 @@ class R2CrmCase(models.Model):
 
     def _compute_invoice_count(self):
         # a count only: CRM users without invoicing rights see it too
-        counts = self._count_per_case(
+        counts = self._r2_crm_counts(
             self.env["account.invoice"].sudo(), "r2_crm_case_id"
         )
         for case in self:
@@ -470,14 +547,15 @@ class R2CrmCase(models.Model):
             _("Only open contracts can be marked as fiasco. Not open: %(cases)s."),
         )
 
-    def _fiasco_wizard_action(self, **context):
-        action = self.env.ref("r2_crm.r2_crm_case_fiasco_wizard_action").read()[0]
+    def _r2_crm_wizard_action(self, xmlid, **context):
+        """The action of a wizard (fiasco, wait) on the cases of self."""
+        action = self.env.ref(xmlid).read()[0]
         action["context"] = dict(context, active_model=self._name, active_ids=self.ids)
         return action
 
     def action_mark_fiasco(self):
         self._ensure_open_for_fiasco()
-        return self._fiasco_wizard_action()
+        return self._r2_crm_wizard_action("r2_crm.r2_crm_case_fiasco_wizard_action")
 
     def action_correct_fiasco(self):
         """A manager corrects the reason and note of a fiasco, in the wizard."""
@@ -486,12 +564,74 @@ class R2CrmCase(models.Model):
             [rules.FAILURE],
             _("Only the reason of a fiasco can be corrected. Not a fiasco: %(cases)s."),
         )
-        action = self._fiasco_wizard_action(
+        action = self._r2_crm_wizard_action(
+            "r2_crm.r2_crm_case_fiasco_wizard_action",
             default_failure_reason_id=self.failure_reason_id.id,
             default_failure_note=self.failure_note,
         )
         action["name"] = _("Correct the fiasco reason")
         return action
+
+    def _ensure_can_wait(self):
+        self._ensure_state(
+            [rules.OPEN], _("Only open cases can wait. Not open: %(cases)s.")
+        )
+        waiting = self.filtered("waiting")
+        if waiting:
+            raise UserError(
+                _("%(cases)s already waits.")
+                % {"cases": ", ".join(waiting.mapped("name"))}
+            )
+
+    def action_wait(self):
+        """Wait (for parts, for the customer): the wizard asks why."""
+        self._ensure_can_wait()
+        return self._r2_crm_wizard_action("r2_crm.r2_crm_case_wait_wizard_action")
+
+    def _r2_crm_wait(self, reason, since=None):
+        """The cases wait from ``since`` (today): their Wiek stands still."""
+        trust.as_workflow(self).write(
+            {
+                "waiting": True,
+                "waiting_reason": reason,
+                "waiting_since": since
+                or fields.Date.to_string(self._r2_crm_today()),
+            }
+        )
+
+    def action_resume(self):
+        """Resume: the deadline moves by the days the case waited."""
+        not_waiting = self.filtered(lambda case: not case.waiting)
+        if not_waiting:
+            raise UserError(
+                _("%(cases)s does not wait.")
+                % {"cases": ", ".join(not_waiting.mapped("name"))}
+            )
+        self._r2_crm_resume()
+        return True
+
+    def _r2_crm_resume(self, day=None):
+        """The waiting cases of self resume on ``day`` (today)."""
+        today = fields.Date.from_string(day) if day else self._r2_crm_today()
+        to_date = fields.Date.from_string
+        for case in self.filtered("waiting"):
+            deadline, days_waited = rules.resume(
+                to_date(case.date_deadline),
+                to_date(case.waiting_since),
+                today,
+                case.days_waited,
+            )
+            trust.as_workflow(case).write(
+                {
+                    "waiting": False,
+                    "waiting_reason": False,
+                    "waiting_since": False,
+                    "days_waited": days_waited,
+                    "date_deadline": (
+                        fields.Date.to_string(deadline) if deadline else False
+                    ),
+                }
+            )
 
     def action_reopen(self):
         if not self.env.user.has_group("r2_crm.r2_crm_group_manager"):
@@ -583,7 +723,9 @@ class R2CrmCase(models.Model):
             )
 
     def _r2_crm_close(self, new_state, date_closed, values=None):
-        """Close the cases as success or failure (buttons and results)."""
+        """Close the cases as success or failure (buttons and results). A
+        waiting case resumes first: it is done, and its days waited count."""
+        self._r2_crm_resume(date_closed)
         vals = dict(values or {}, state=new_state, date_closed=date_closed)
         trust.as_workflow(self).write(vals)
 

@@ -25,6 +25,11 @@ class R2CrmCompanyMixin(models.AbstractModel):
                 return (used[field] & self)[:1]
         return self.browse()
 
+    def _r2_crm_counts(self, model, field):
+        """{id of self: how many records of ``model`` point at it by ``field``}."""
+        groups = model.read_group([(field, "in", self.ids)], [field], [field])
+        return {row[field][0]: row[field + "_count"] for row in groups}
+
     def _ensure_company_allowed(self, vals):
         company_id = vals.get("company_id")
         if not company_id or self.env.uid == SUPERUSER_ID:

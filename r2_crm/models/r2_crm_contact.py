@@ -29,6 +29,28 @@ class R2CrmContact(models.Model):
     item_description = fields.Text(
         string="Goods", help="The goods taken in: model, serial number, accessories."
     )
+    device_serial = fields.Char(
+        string="Serial number",
+        help="Typed or scanned at intake: a device the shop has seen shows its "
+        "earlier cases at once; the case that S1 opens belongs to the device.",
+    )
+    device_id = fields.Many2one(
+        "r2.crm.device",
+        string="Known device",
+        compute="_compute_device",
+        help="The device of this serial number, if the shop has seen it.",
+    )
+    device_case_ids = fields.Many2many(
+        "r2.crm.case",
+        string="Earlier cases of the device",
+        compute="_compute_device",
+    )
+    # The customer signs the protocol at the counter (Customer signs button)
+    signature = fields.Binary(
+        string="Customer's signature", attachment=True, copy=False
+    )
+    signed_by = fields.Char(copy=False, track_visibility="onchange")
+    signed_on = fields.Datetime(copy=False, readonly=True, track_visibility="onchange")
     description = fields.Text(help="The reported problem, or what was done.")
     result_id = fields.Many2one(
         "r2.crm.result",
@@ -47,6 +69,7 @@ class R2CrmContact(models.Model):
         related="partner_id.commercial_partner_id", readonly=True
     )
     case_state = fields.Selection(related="case_id.state", readonly=True)
+    result_action = fields.Selection(related="result_id.action", readonly=True)
     date_deadline = fields.Date(string="Due date", index=True)
     done = fields.Boolean(index=True)
     task_activity_id = fields.Many2one(
@@ -101,6 +124,16 @@ class R2CrmContact(models.Model):
                     [("partner_id", "child_of", customer.id)] + others
                 )
             contact.history_ids = history
+
+    @api.depends("device_serial", "company_id")
+    def _compute_device(self):
+        Device = self.env["r2.crm.device"]
+        for contact in self:
+            device = Device._r2_crm_find(
+                contact.device_serial, contact.company_id or self.env.user.company_id
+            )
+            contact.device_id = device
+            contact.device_case_ids = device.case_ids - contact.case_id
 
     def _compute_can_edit(self):
         records = self.filtered("id")
@@ -193,6 +226,8 @@ class R2CrmContact(models.Model):
     @api.model
     def create(self, vals):
         self._ensure_workflow_fields(vals)
+        if vals.get("signature"):
+            vals = dict(vals, signed_on=fields.Datetime.now())
         if vals.get("case_id"):
             self._ensure_case_readable(vals["case_id"])
             if vals.get("result_id"):
@@ -208,7 +243,19 @@ class R2CrmContact(models.Model):
         if "result_id" in vals or "case_id" in vals:
             self._lock_cases(self.mapped("case_id").ids + [vals.get("case_id")])
             self._ensure_history_kept(vals)
+        resigned = self.browse()
+        if "signature" in vals:
+            resigned = self.filtered("signed_on")
+            old = {note.id: (note.signed_by, note.signed_on) for note in resigned}
+            vals = dict(
+                vals,
+                signed_on=fields.Datetime.now() if vals["signature"] else False,
+            )
+            if not vals["signature"]:
+                vals.setdefault("signed_by", False)
         res = super(R2CrmContact, self).write(vals)
+        for note in resigned:
+            note._r2_crm_post_resigned(*old[note.id], cleared=not vals["signature"])
         if not trust.is_workflow(self) and set(vals) & {
             "type",
             "done",
@@ -243,14 +290,47 @@ class R2CrmContact(models.Model):
 
     # ---------------------------------------------------------------- guards
     def _ensure_workflow_fields(self, vals):
-        """Only the task synchronisation links a task to its activity."""
-        if "task_activity_id" in vals and not trust.is_workflow(self):
+        """Only the task synchronisation links a task to its activity, and only
+        signing sets when the customer signed."""
+        if trust.is_workflow(self):
+            return
+        if "task_activity_id" in vals:
             raise UserError(
                 _(
                     "Activity: it is linked by the task itself and cannot be "
                     "written directly."
                 )
             )
+        if "signed_on" in vals:
+            raise UserError(
+                _("Signed on: it is set when the customer signs, not written.")
+            )
+
+    def _r2_crm_post_resigned(self, signed_by, signed_on, cleared):
+        """A signed note is not re-signed silently: the chatter says so."""
+        if cleared:
+            body = _(
+                "The customer's signature (%(name)s, %(date)s) was cleared by "
+                "%(user)s."
+            )
+        else:
+            body = _(
+                "The customer signed again; the earlier signature (%(name)s, "
+                "%(date)s) was replaced by %(user)s."
+            )
+        self.message_post(
+            body=html_escape(
+                body
+                % {
+                    "name": signed_by or "",
+                    "date": fields.Datetime.context_timestamp(
+                        self, fields.Datetime.from_string(signed_on)
+                    ).strftime("%Y-%m-%d %H:%M"),
+                    "user": self.env.user.name,
+                }
+            ),
+            subtype="mail.mt_note",
+        )
 
     def _ensure_case_readable(self, case_id):
         """An entry joins only a case its user may open: no planting entries in
@@ -437,19 +517,35 @@ class R2CrmContact(models.Model):
             return self.env.ref("r2_crm.r2_crm_report_completion_protocol")
         return self.env["ir.actions.report"]
 
-    def action_print_protocol(self):
-        """F2 in KONTAKTY (R2faktury: print standing on the note)."""
-        self.ensure_one()
+    def _ensure_protocol(self):
+        """The note's protocol; a note without one is told so."""
         report = self._r2_crm_protocol()
         if not report:
             raise UserError(
                 _(
                     "The note '%(note)s' neither opened nor closed a case: it has "
-                    "no protocol to print."
+                    "no protocol."
                 )
                 % {"note": self.name}
             )
-        return report.report_action(self)
+        return report
+
+    def action_print_protocol(self):
+        """F2 in KONTAKTY (R2faktury: print standing on the note)."""
+        self.ensure_one()
+        return self._ensure_protocol().report_action(self)
+
+    def action_sign(self):
+        """The customer signs the protocol of this note (the sign wizard)."""
+        self.ensure_one()
+        self._ensure_protocol()
+        action = self.env.ref("r2_crm.r2_crm_contact_sign_wizard_action").read()[0]
+        action["context"] = {"active_model": self._name, "active_id": self.id}
+        return action
+
+    def action_clear_signature(self):
+        self.write({"signature": False})
+        return True
 
     def _r2_crm_protocol_lang(self):
         """Protocols speak the customer's language, else the shop's."""
@@ -474,6 +570,26 @@ class R2CrmContact(models.Model):
     def _date_local(self):
         """The entry's date as a date string in the user's timezone."""
         return fields.Date.context_today(self, fields.Datetime.from_string(self.date))
+
+    def _r2_crm_intake_device(self):
+        """The device of an intake: found by its serial number, or made from
+        the note (its goods' first line as the model, the customer as owner)."""
+        if not self.device_serial:
+            return self.env["r2.crm.device"]
+        device = self.env["r2.crm.device"]._r2_crm_find(
+            self.device_serial, self.company_id
+        )
+        if not device:
+            device = self.env["r2.crm.device"].create(
+                {
+                    "serial": self.device_serial.strip(),
+                    "name": (self.item_description or "").strip().split("\n")[0][:120]
+                    or False,
+                    "partner_id": self.partner_id.commercial_partner_id.id,
+                    "company_id": self.company_id.id,
+                }
+            )
+        return device
 
     def _open_case(self):
         self.ensure_one()
@@ -502,6 +618,7 @@ class R2CrmContact(models.Model):
                     "description": self.description,
                     "date_open": fields.Date.to_string(date_open),
                     "date_deadline": fields.Date.to_string(deadline),
+                    "device_id": self._r2_crm_intake_device().id,
                 }
             )
             .with_env(self.env)

@@ -16,3 +16,9 @@ class ResCompany(models.Model):
         help="Printed on the service intake protocol, for example the terms of "
         "repair and of collecting the goods.",
     )
+    r2_crm_repeat_days = fields.Integer(
+        string="Repeat repair within (days)",
+        default=30,
+        help="A device taken in again at most this many days after its repair "
+        "is marked as a repeat repair.",
+    )

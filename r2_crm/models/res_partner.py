@@ -10,16 +10,21 @@ class ResPartner(models.Model):
     r2_crm_case_count = fields.Integer(
         string="Contracts/cases", compute="_compute_r2_crm_counts"
     )
+    r2_crm_device_count = fields.Integer(
+        string="Devices", compute="_compute_r2_crm_counts"
+    )
 
     def _compute_r2_crm_counts(self):
         Contact = self.env["r2.crm.contact"]
         Case = self.env["r2.crm.case"]
+        Device = self.env["r2.crm.device"]
         for partner in self:
             if not isinstance(partner.id, int):
                 continue
             domain = [("partner_id", "child_of", partner.id)]
             partner.r2_crm_contact_count = Contact.search_count(domain)
             partner.r2_crm_case_count = Case.search_count(domain)
+            partner.r2_crm_device_count = Device.search_count(domain)
 
     def _r2_crm_action(self, xmlid):
         self.ensure_one()
@@ -33,3 +38,6 @@ class ResPartner(models.Model):
 
     def action_view_r2_crm_cases(self):
         return self._r2_crm_action("r2_crm.r2_crm_case_action")
+
+    def action_view_r2_crm_devices(self):
+        return self._r2_crm_action("r2_crm.r2_crm_device_action")

@@ -89,5 +89,6 @@ class ReportCompletionProtocol(models.AbstractModel):
                 to_date(case.date_open),
                 to_date(case.date_closed or note._date_local()),
                 to_date(case.date_deadline),
+                case.days_waited,
             )
         return {"timings": timings}
