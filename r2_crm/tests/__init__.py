@@ -8,3 +8,4 @@ from . import test_security
 from . import test_concurrency
 from . import test_polish
 from . import test_adversarial
+from . import test_counter

@@ -230,7 +230,8 @@ class TestWiekOfCases(R2CrmTestCase):
         closed = self.make_case("2026-03-07")
         closed._r2_crm_close("success", "2026-03-05")
         today_date = self.d(2026, 3, 10)
-        self.assertEqual(self.search_filter("overdue", today_date), overdue)
+        with self.frozen_today(today_date):
+            self.assertEqual(self.search_filter("overdue", today_date), overdue)
         self.assertEqual(self.search_filter("due_week", today_date), today | soon)
         self.assertNotIn(future, self.search_filter("due_week", today_date))
 

@@ -1,0 +1,353 @@
+"""Beyond R2faktury at the service counter (#14), as the service clerk does it:
+devices and their history, waiting that pauses Wiek, the customer's signature."""
+
+import subprocess
+import tempfile
+import unittest
+from datetime import date
+from unittest.mock import patch
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import config
+
+from .. import rules
+from .common import R2CrmTestCase
+
+# A 2 x 2 black PNG: what the signing pad sends, in small
+SIGNATURE = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGNgYGBgYAAAAAUAAX"
+    "pMWqgAAAAASUVORK5CYII="
+)
+
+
+class TestCounterRules(unittest.TestCase):
+    def test_serials_compare_without_case_or_spaces(self):
+        self.assertEqual(rules.normalize_serial(" abc 12\t34 "), "ABC1234")
+        self.assertEqual(rules.normalize_serial("sn-42/a.b"), "SN42AB")
+        self.assertEqual(rules.normalize_serial(None), "")
+
+    def test_repeat_within_the_days(self):
+        intake = date(2026, 3, 31)
+        self.assertTrue(rules.is_repeat(intake, [date(2026, 3, 2)], 30))  # 29 days
+        self.assertTrue(rules.is_repeat(intake, [date(2026, 3, 1)], 30))  # 30 days
+        self.assertFalse(rules.is_repeat(intake, [date(2026, 2, 28)], 30))  # 31
+        self.assertFalse(rules.is_repeat(intake, [date(2026, 4, 2)], 30), "later")
+
+    def test_resume_moves_the_deadline_by_the_pause(self):
+        deadline, waited = rules.resume(
+            date(2026, 3, 20), date(2026, 3, 10), date(2026, 3, 15), 2
+        )
+        self.assertEqual((deadline, waited), (date(2026, 3, 25), 7))
+        self.assertEqual(
+            rules.resume(False, date(2026, 3, 10), date(2026, 3, 15)), (False, 5)
+        )
+
+    def test_a_waiting_case_stands_still(self):
+        days = rules.days_left(
+            date(2026, 3, 20), date(2026, 3, 30), rules.OPEN, date(2026, 3, 15)
+        )
+        self.assertEqual(rules.wiek(days, waiting=True), (rules.WIEK_WAITING, 5))
+
+    def test_days_waited_are_never_late(self):
+        # opened 1.3 with 14 days, waited 5 (deadline 20.3), done 18.3
+        timing = rules.protocol_timing(
+            date(2026, 3, 1), date(2026, 3, 18), date(2026, 3, 20), 5
+        )
+        self.assertEqual(timing["days_late"], 0)
+        self.assertEqual(timing["days_waited"], 5)
+
+
+class TestDevices(R2CrmTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super(TestDevices, cls).setUpClass()
+        cls.clerk = cls.make_user(
+            "r2_counter_clerk", "r2_crm.r2_crm_group_user_department", "service"
+        )
+        cls.Device = cls.env["r2.crm.device"].sudo(cls.clerk)
+
+    def intake(self, serial, **values):
+        values.setdefault("date", "2026-03-01 10:00:00")
+        return self.note(
+            self.clerk, result_id=self.s1.id, device_serial=serial, **values
+        )
+
+    def test_serials_are_unique_per_company_whatever_the_spelling(self):
+        self.Device.create({"serial": "PF1-XYZ 99"})
+        with self.assertRaises(ValidationError) as caught, self.cr.savepoint():
+            self.Device.create({"serial": "pf1-xyz99"})
+        self.assertIn("Serial number", caught.exception.name)
+        other = self.env["res.company"].create({"name": "Other shop"})
+        self.env["r2.crm.device"].create(
+            {"serial": "PF1-XYZ99", "company_id": other.id}
+        )
+
+    def test_an_s1_note_makes_the_device_and_the_next_one_finds_it(self):
+        first = self.intake(
+            "pf1 xyz", item_description="Laptop Lenovo T480\nwith charger"
+        )
+        device = first.case_id.device_id
+        self.assertEqual(device.serial, "pf1 xyz")
+        self.assertEqual(device.name, "Laptop Lenovo T480")
+        self.assertEqual(device.partner_id, self.partner)
+        self.assertEqual(first.item_description, "Laptop Lenovo T480\nwith charger")
+        second = self.intake("PF1XYZ", date="2026-06-01 10:00:00")
+        self.assertEqual(second.case_id.device_id, device)
+        self.assertEqual(device.case_ids, first.case_id | second.case_id)
+        self.assertEqual(device.case_count, 2)
+        self.assertEqual(self.partner.r2_crm_device_count, 1)
+
+    def test_typing_a_known_serial_shows_its_earlier_cases_before_saving(self):
+        earlier = self.intake("SN-42").case_id
+        Contact = self.Contact.sudo(self.clerk)
+        spec = Contact._onchange_spec()
+        values = Contact.default_get(list(Contact._fields))
+        values.update(
+            {
+                "partner_id": self.partner.id,
+                "name": "New intake",
+                "device_serial": "sn 42",
+                # as the web client sends them: the form's current values
+                "device_id": False,
+                "device_case_ids": [(6, 0, [])],
+            }
+        )
+        result = Contact.onchange(values, "device_serial", spec)["value"]
+        self.assertEqual(result["device_id"][0], earlier.device_id.id)
+        # Odoo 11 sends a many2many as (5,) then (1, id, values) per record
+        cases = [command[1] for command in result["device_case_ids"] if command[0] == 1]
+        self.assertEqual(cases, [earlier.id])
+        values.update(device_serial="UNKNOWN-1", device_id=earlier.device_id.id)
+        result = Contact.onchange(values, "device_serial", spec)["value"]
+        self.assertFalse(result["device_id"])
+
+    def test_repeat_repair_at_day_29_not_at_day_31(self):
+        self.env.user.company_id.r2_crm_repeat_days = 30
+        first = self.intake("REP-1", date="2026-03-01 10:00:00").case_id
+        first._r2_crm_close(rules.SUCCESS, "2026-03-02")
+        back = self.intake("REP-1", date="2026-03-31 10:00:00").case_id  # 29 days
+        self.assertTrue(back.is_repeat)
+        back._r2_crm_close(rules.SUCCESS, "2026-04-01")
+        later = self.intake("REP-1", date="2026-05-02 10:00:00").case_id  # 31 days
+        self.assertFalse(later.is_repeat)
+        repeats = self.Case.sudo(self.clerk).search(
+            [("is_repeat", "=", True), ("device_id", "=", first.device_id.id)]
+        )
+        self.assertEqual(repeats, back)
+
+    def test_serials_are_found_from_every_window(self):
+        case = self.intake("QX 5521").case_id
+        Case = self.Case.sudo(self.clerk)
+        self.assertEqual(
+            Case.search([("device_id", "ilike", "qx5521")]), case, "KONTRAKTY/SPRAWY"
+        )
+        self.assertEqual(
+            self.Device.search([("serial_lookup", "ilike", "qx 55")]), case.device_id
+        )
+        self.assertEqual(
+            self.Contact.sudo(self.clerk).search(
+                [("device_serial", "ilike", "QX 5521")]
+            ),
+            case.contact_ids,
+        )
+
+
+class TestWaiting(R2CrmTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super(TestWaiting, cls).setUpClass()
+        cls.clerk = cls.make_user(
+            "r2_waiting_clerk", "r2_crm.r2_crm_group_user_department", "service"
+        )
+
+    def make_case(self):
+        return (
+            self.Case.sudo(self.clerk)
+            .create(
+                {
+                    "purpose": "service",
+                    "partner_id": self.partner.id,
+                    "date_open": "2026-03-01",
+                    "date_deadline": "2026-03-15",
+                }
+            )
+            .with_context(tracking_disable=False)
+        )
+
+    def wait(self, case, reason=rules.WAIT_PARTS):
+        wizard = (
+            self.env["r2.crm.case.wait.wizard"]
+            .sudo(self.clerk)
+            .with_context(**case.action_wait()["context"])
+            .create({"waiting_reason": reason})
+        )
+        wizard.action_confirm()
+
+    def test_wait_and_resume_move_the_deadline_by_the_days_waited(self):
+        case = self.make_case()
+        with self.frozen_today(self.d(2026, 3, 10)):
+            self.wait(case)
+            self.assertTrue(case.waiting)
+            self.assertEqual(case.waiting_since, "2026-03-10")
+        with self.frozen_today(self.d(2026, 3, 20)):
+            case.invalidate_cache()
+            self.assertEqual(case.days_left, 5, "Wiek stood still while waiting")
+            self.assertEqual(case.wiek_state, "waiting")
+            self.assertEqual(case.wiek, "Waiting for parts")
+            self.assertEqual(
+                self.Case.search([("id", "=", case.id), ("days_left", "<", 0)]),
+                self.Case,
+                "a waiting case is not overdue",
+            )
+            case.action_resume()
+            self.assertFalse(case.waiting)
+            self.assertEqual(case.date_deadline, "2026-03-25")
+            self.assertEqual(case.days_waited, 10)
+            self.assertEqual(case.days_left, 5)
+            self.assertEqual(case.wiek_state, "left")
+        with self.frozen_today(self.d(2026, 3, 22)):
+            self.wait(case, rules.WAIT_CUSTOMER)
+        with self.frozen_today(self.d(2026, 3, 24)):
+            case.action_resume()
+            self.assertEqual(case.days_waited, 12, "the total of all pauses")
+            self.assertEqual(case.date_deadline, "2026-03-27")
+        tracked = case.sudo().message_ids.mapped("tracking_value_ids.field")
+        self.assertIn("waiting", tracked)
+        self.assertIn("date_deadline", tracked)
+
+    def test_closing_a_waiting_case_resumes_it(self):
+        case = self.make_case()
+        note = self.note(self.clerk, name="Intake", case_id=case.id)
+        self.assertTrue(note)
+        with self.frozen_today(self.d(2026, 3, 10)):
+            self.wait(case)
+        self.note(
+            self.clerk,
+            case_id=case.id,
+            result_id=self.s2.id,
+            name="Repaired",
+            date="2026-03-14 12:00:00",
+        )
+        self.assertEqual(case.state, rules.SUCCESS)
+        self.assertFalse(case.waiting)
+        self.assertEqual(case.days_waited, 4)
+        self.assertEqual(case.date_deadline, "2026-03-19")
+
+    def test_only_open_cases_wait_and_only_waiting_ones_resume(self):
+        case = self.make_case()
+        with self.assertRaises(UserError):
+            case.action_resume()
+        with self.frozen_today(self.d(2026, 3, 10)):
+            self.wait(case)
+        with self.assertRaises(UserError):
+            case.action_wait()
+        with self.assertRaises(UserError), self.cr.savepoint():
+            case.write({"waiting": False})
+        with self.assertRaises(UserError), self.cr.savepoint():
+            case.write({"days_waited": 0, "waiting_since": "2026-03-12"})
+        self.assertEqual(case.waiting_since, "2026-03-10")
+
+    def test_the_completion_protocol_prints_the_days_waited(self):
+        opening = self.note(
+            self.clerk, result_id=self.s1.id, date="2026-03-01 09:00:00"
+        )
+        case = opening.case_id
+        with self.frozen_today(self.d(2026, 3, 5)):
+            self.wait(case)
+        closing = self.note(
+            self.clerk,
+            case_id=case.id,
+            result_id=self.s2.id,
+            name="Done",
+            date="2026-03-19 12:00:00",
+        )
+        html = (
+            self.env.ref("r2_crm.r2_crm_report_completion_protocol")
+            .render_qweb_html(closing.ids)[0]
+            .decode()
+        )
+        # 18 days taken, 14 allowed + 14 waited: on time
+        self.assertRegex(html, r"Days waited:</strong>\s*<span>14</span>")
+        self.assertIn("on time", html)
+
+
+class TestSignature(R2CrmTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super(TestSignature, cls).setUpClass()
+        cls.clerk = cls.make_user(
+            "r2_signing_clerk", "r2_crm.r2_crm_group_user_department", "service"
+        )
+
+    def sign(self, note, name="Jan Kowalski"):
+        action = note.sudo(self.clerk).action_sign()
+        wizard = (
+            self.env["r2.crm.contact.sign.wizard"]
+            .sudo(self.clerk)
+            .with_context(**action["context"])
+            .create({"signature": SIGNATURE, "signed_by": name})
+        )
+        wizard.action_confirm()
+
+    def test_the_customer_signs_and_the_chatter_keeps_track(self):
+        note = self.note(self.clerk, result_id=self.s1.id).with_context(
+            tracking_disable=False
+        )
+        self.sign(note)
+        self.assertTrue(note.signature)
+        self.assertEqual(note.signed_by, "Jan Kowalski")
+        self.assertTrue(note.signed_on)
+        with self.assertRaises(UserError), self.cr.savepoint():
+            note.sudo(self.clerk).write({"signed_on": "2020-01-01 10:00:00"})
+        note.sudo(self.clerk).action_clear_signature()
+        self.assertFalse(note.signature)
+        self.assertFalse(note.signed_on)
+        bodies = " ".join(note.sudo().message_ids.mapped("body"))
+        self.assertIn("was cleared by", bodies)
+        self.assertIn("Jan Kowalski", bodies)
+
+    def test_only_a_note_with_a_protocol_is_signed(self):
+        with self.assertRaises(UserError):
+            self.note(self.clerk, name="Just a call").sudo(self.clerk).action_sign()
+
+    def test_signing_needs_a_stroke_and_a_name(self):
+        note = self.note(self.clerk, result_id=self.s1.id)
+        Wizard = (
+            self.env["r2.crm.contact.sign.wizard"]
+            .sudo(self.clerk)
+            .with_context(**note.sudo(self.clerk).action_sign()["context"])
+        )
+        with self.assertRaises(UserError):
+            Wizard.create({"signed_by": "Jan"}).action_confirm()
+        with self.assertRaises(UserError):
+            Wizard.create({"signature": SIGNATURE, "signed_by": " "}).action_confirm()
+        self.assertFalse(note.signature)
+
+    def test_the_signature_is_printed_on_the_protocol(self):
+        report = self.env.ref("r2_crm.r2_crm_report_intake_protocol")
+        unsigned = self.note(self.clerk, result_id=self.s1.id)
+        signed = self.note(self.clerk, result_id=self.s1.id)
+        self.sign(signed, "Anna Nowak")
+        html = report.render_qweb_html(signed.ids)[0].decode()
+        self.assertIn("data:image/png;base64,%s" % SIGNATURE, html)
+        self.assertIn("Anna Nowak", html)
+        self.assertNotIn(
+            "r2_crm_signed", report.render_qweb_html(unsigned.ids)[0].decode()
+        )
+        images = [self.pdf_images(report, note) for note in (unsigned, signed)]
+        self.assertEqual(images[1], images[0] + 1, "the signature is an image more")
+
+    def pdf_images(self, report, note):
+        """How many images the protocol's PDF (wkhtmltopdf) embeds."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "report.url", "http://localhost:%s" % config["http_port"]
+        )
+        with tempfile.TemporaryDirectory() as tmp, patch.dict(
+            config.options, {"test_report_directory": tmp}
+        ):
+            pdf, _kind = report.render_qweb_pdf(note.ids)
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as fp:
+            fp.write(pdf)
+            fp.flush()
+            listing = subprocess.check_output(["pdfimages", "-list", fp.name]).decode()
+        return len(listing.strip().splitlines()) - 2  # two header lines
