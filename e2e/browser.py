@@ -151,3 +151,33 @@ def wait_download(path, pattern="*.pdf", timeout=120):
 def press(driver, key):
     """Press a key (selenium's Keys.F2, say) in the page."""
     ActionChains(driver).send_keys(key).perform()
+
+
+def draw_signature(driver):
+    """Sign the open dialog's pad with the mouse: a stroke, as a finger would."""
+    canvas = wait_css(driver, ".modal .o_r2crm_sign_pad canvas")
+    time.sleep(0.3)
+    chain = ActionChains(driver).move_to_element_with_offset(canvas, -150, 10)
+    chain.click_and_hold()
+    for step in range(12):
+        chain.move_by_offset(25, -15 if step % 2 else 15)
+    chain.release().perform()
+
+
+def sign_note(driver, signer):
+    """The customer signs the open note (Klient podpisuje): a stroke on the
+    pad, their name typed over the one proposed. Returns the proposed name."""
+    click_button(driver, "Klient podpisuje")
+    draw_signature(driver)
+    name = wait_css(driver, ".modal [name='signed_by']")
+    proposed = name.get_attribute("value")
+    name.clear()
+    name.send_keys(signer)
+    driver.find_element(
+        By.XPATH,
+        "//div[contains(@class, 'modal-footer')]//button[normalize-space()='Podpisz']",
+    ).click()
+    WebDriverWait(driver, 30).until(
+        EC.invisibility_of_element_located((By.CSS_SELECTOR, ".modal"))
+    )
+    return proposed

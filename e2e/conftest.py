@@ -40,6 +40,20 @@ def base_url():
         return
     db = os.environ.get("R2CRM_E2E_DB", "r2crm_test")
     port = int(os.environ.get("R2CRM_E2E_PORT", "8170"))
+    # wkhtmltopdf fetches the report's CSS from web.base.url with the user's
+    # session: pointed at another server (make run on 8069), that server
+    # would drop the session of this database and log the browser out
+    subprocess.run(
+        [
+            "psql",
+            "-d",
+            db,
+            "-qc",
+            "UPDATE ir_config_parameter SET value = 'http://localhost:%d' "
+            "WHERE key = 'web.base.url'" % port,
+        ],
+        check=True,
+    )
     log = open(os.path.join(ROOT, ".test-logs", "e2e-server.log"), "w")
     server = subprocess.Popen(
         devtool.odoo_cmd(

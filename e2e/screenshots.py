@@ -13,7 +13,15 @@ import time
 import requests
 from selenium.webdriver.common.by import By
 
-from e2e.browser import login, make_driver, open_menu, screenshot, wait_for_view
+from e2e.browser import (
+    login,
+    make_driver,
+    open_menu,
+    screenshot,
+    sign_note,
+    wait_css,
+    wait_for_view,
+)
 
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
 
@@ -67,6 +75,22 @@ def main(base_url):
         shot(driver, "03_contact_history")
         protocol_page(
             driver, base_url, "report_intake_protocol", intake, "protocol_intake"
+        )
+        # the intake of a till the shop repaired before: its earlier case
+        driver.get(
+            "%s/web#model=r2.crm.contact&view_type=form&id=%d" % (base_url, intake)
+        )
+        wait_css(driver, ".o_form_view .o_r2crm_known_device")
+        earlier = wait_css(driver, ".o_form_view [name='device_case_ids']")
+        driver.execute_script("arguments[0].scrollIntoView(false);", earlier)
+        shot(driver, "07_intake_known_device")
+        sign_note(driver, "Jan Kowalski")
+        protocol_page(
+            driver,
+            base_url,
+            "report_intake_protocol",
+            intake,
+            "protocol_intake_signed",
         )
         protocol_page(
             driver,
