@@ -4,7 +4,7 @@
     "name": "CRM (R2)",
     "summary": "Contacts, service cases, sales contracts and campaigns "
     "in the manner of R2faktury's CRM module",
-    "version": "11.0.1.3.0",
+    "version": "11.0.1.4.0",
     "category": "Sales",
     "author": "r2_crm authors",
     "website": "https://r2crm.invalid/r2_crm",
@@ -14,7 +14,8 @@
     "external_dependencies": {"bin": ["wkhtmltopdf"]},
     # l10n_pl: made for Polish firms; it loads the Polish chart of accounts
     # (PLN, VAT 23%) into a company that has none yet, such as a new one.
-    # portal: the customers' pages, and jSignature in the common assets
+    # portal: the customers' pages (/my/cases), and jSignature in the common
+    # assets
     "depends": [
         "base_automation",
         "mail",
@@ -27,6 +28,8 @@
         "security/r2_crm_security.xml",
         "security/ir.model.access.csv",
         "data/r2_crm_data.xml",
+        "data/r2_crm_mail_templates.xml",
+        "data/r2_crm_cron.xml",
         "views/r2_crm_contact_views.xml",
         "views/r2_crm_case_views.xml",
         "views/r2_crm_result_views.xml",
@@ -46,6 +49,7 @@
         "views/ir_sequence_views.xml",
         "views/r2_crm_assets.xml",
         "views/r2_crm_menus.xml",
+        "views/r2_crm_portal_templates.xml",
         "report/r2_crm_protocol_templates.xml",
         "report/r2_crm_protocol_reports.xml",
     ],

@@ -59,6 +59,20 @@ WAITING_REASONS = [
     (WAIT_OTHER, "Waiting for something else"),
 ]
 
+# The customer's e-mail about a note's result (r2.crm.contact.customer_mail_state):
+# the result marks it pending, the scheduled action sends it or says why not
+MAIL_PENDING = "pending"
+MAIL_SENT = "sent"
+MAIL_NOT_SENT = "not_sent"
+CUSTOMER_MAIL_STATES = [
+    (MAIL_PENDING, "To be sent"),
+    (MAIL_SENT, "Sent"),
+    (MAIL_NOT_SENT, "Not sent"),
+]
+
+# How many days without an entry make an open case silent (the nudge)
+NUDGE_DAYS = 7
+
 # Why a result cannot be applied; the models turn these into translated messages.
 ERR_ALREADY_LINKED = "already_linked"
 ERR_NO_CASE = "no_case"
@@ -269,3 +283,16 @@ def protocol_timing(date_open, date_closed, deadline, days_waited=0):
         days_allowed=days_allowed,
         days_late=max(0, days_taken - days_allowed),
     )
+
+
+def is_silent(last_entry_day, today, nudge_days):
+    """A case is silent when its last entry by a person (or its opening) is
+    ``nudge_days`` or more days before ``today``: at day 7, not at day 6."""
+    return (today - last_entry_day).days >= nudge_days
+
+
+def silence_cutoff(today, nudge_days):
+    """The last day an entry may have been made on for the case to be silent
+    today: the same rule as ``is_silent``, as the scheduled action's query
+    compares it."""
+    return today - timedelta(days=nudge_days)

@@ -13,5 +13,6 @@ from . import r2_crm_device
 from . import r2_crm_case
 from . import r2_crm_contact
 from . import mail_activity
+from . import mail_message
 from . import account_invoice
 from . import r2_crm_campaign_report  # last: its SQL view reads the tables above

@@ -1,3 +1,5 @@
+import uuid
+
 from odoo import _, api, fields, models
 from odoo.addons import decimal_precision as dp
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -21,6 +23,7 @@ WORKFLOW_FIELDS = (
     "waiting_reason",
     "waiting_since",
     "days_waited",
+    "access_token",
 )
 # ... of which a manager may correct these on a fiasco (tracked in the chatter)
 CORRECTABLE_FIELDS = ("failure_reason_id", "failure_note")
@@ -32,6 +35,7 @@ class R2CrmCase(models.Model):
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
+        "portal.mixin",
         "r2.crm.purpose.mixin",
         "r2.crm.in.use.mixin",
     ]
@@ -128,9 +132,7 @@ class R2CrmCase(models.Model):
         help="Days the case waited, over all its pauses: they moved its deadline.",
     )
     # Devices
-    device_id = fields.Many2one(
-        "r2.crm.device", index=True, ondelete="restrict"
-    )
+    device_id = fields.Many2one("r2.crm.device", index=True, ondelete="restrict")
     device_serial = fields.Char(related="device_id.serial", readonly=True)
     is_repeat = fields.Boolean(
         string="Repeat repair",
@@ -139,6 +141,21 @@ class R2CrmCase(models.Model):
         index=True,
         help="The same device left this shop repaired (success) at most the "
         "company's repeat days before this intake: a warranty return?",
+    )
+    # The customer follows the case on the portal, or by the e-mails' link
+    access_token = fields.Char(
+        string="Security token",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
+        help="Opens the case's portal page without logging in: it is in the "
+        "link of the e-mails to the customer.",
+    )
+    portal_link = fields.Char(
+        compute="_compute_portal_link",
+        groups="base.group_user",
+        help="The case's portal page with its security token, as the e-mails "
+        "to the customer give it.",
     )
     # Sales contracts
     level_id = fields.Many2one(
@@ -198,6 +215,43 @@ class R2CrmCase(models.Model):
             "CREATE INDEX IF NOT EXISTS r2_crm_case_state_deadline_idx "
             "ON r2_crm_case (state, date_deadline)"
         )
+
+    def _init_column(self, column_name):
+        """When the column appears, each existing case gets a token of its own."""
+        if column_name != "access_token":
+            return super(R2CrmCase, self)._init_column(column_name)
+        self.env.cr.execute(
+            "UPDATE r2_crm_case SET access_token = md5(md5(random()::varchar "
+            "|| id::varchar) || clock_timestamp()::varchar)::uuid::varchar "
+            "WHERE access_token IS NULL"
+        )
+
+    def _compute_portal_url(self):
+        for case in self:
+            case.portal_url = "/my/cases/%s" % case.id
+
+    def _compute_portal_link(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        for case in self:
+            case.portal_link = "%s%s?access_token=%s" % (
+                base_url,
+                case.portal_url,
+                case.sudo().access_token,
+            )
+
+    def get_access_action(self, access_uid=None):
+        """Customers (portal users) open their case on the portal, as the
+        link of Odoo's e-mails leads them."""
+        self.ensure_one()
+        user = self.env["res.users"].sudo().browse(access_uid or self.env.uid)
+        if user.share:
+            return {
+                "type": "ir.actions.act_url",
+                "url": self.portal_url,
+                "target": "self",
+                "res_id": self.id,
+            }
+        return super(R2CrmCase, self).get_access_action(access_uid)
 
     def _r2_crm_today(self):
         """Today in the user's timezone, as a date (tests freeze it)."""
@@ -384,6 +438,7 @@ class R2CrmCase(models.Model):
                 .with_context(ir_sequence_date=date_open)
                 .next_by_code(SEQUENCE_CODES[purpose])
             )
+        vals["access_token"] = str(uuid.uuid4())  # drawn here, never written
         return super(R2CrmCase, self).create(self._suggest_probability(vals))
 
     def write(self, vals):
@@ -594,8 +649,7 @@ class R2CrmCase(models.Model):
             {
                 "waiting": True,
                 "waiting_reason": reason,
-                "waiting_since": since
-                or fields.Date.to_string(self._r2_crm_today()),
+                "waiting_since": since or fields.Date.to_string(self._r2_crm_today()),
             }
         )
 
@@ -766,6 +820,81 @@ class R2CrmCase(models.Model):
             subtype_id=self.env.ref("mail.mt_note").id,
         )
         return invoice
+
+    # ------------------------------------------------------------- the nudge
+    @api.model
+    def _cron_nudge_inactive_cases(self):
+        """The scheduled action r2_crm.ir_cron_inactivity_nudge: each open case
+        without an entry for the company's nudge days gives its responsible user
+        one task, "what is new?", once per silence."""
+        today = self._r2_crm_today()
+        Contact = trust.as_workflow(self.env["r2.crm.contact"])
+        for case_id, quiet_since in self._r2_crm_silent_cases(today):
+            case = self.browse(case_id)
+            case = case.with_context(lang=case.user_id.lang or self.env.lang)
+            Contact.create(
+                {
+                    "type": rules.TASK,
+                    "purpose": case.purpose,
+                    "partner_id": case.partner_id.id,
+                    "case_id": case.id,
+                    "user_id": case.user_id.id,
+                    "date_deadline": fields.Date.to_string(today),
+                    "is_nudge": True,
+                    "name": case._r2_crm_nudge_subject(quiet_since, today),
+                }
+            )
+
+    def _r2_crm_nudge_subject(self, quiet_since, today):
+        return _("%(case)s: no entry for %(days)s days. What is new?") % {
+            "case": self.name,
+            "days": (today - fields.Date.from_string(quiet_since)).days,
+        }
+
+    @api.model
+    def _r2_crm_silent_cases(self, today):
+        """[(case id, the day its silence began)] of the open cases, not
+        waiting, with an active responsible user, whose last entry by a person (or their
+        opening) is at least the company's nudge days before ``today``
+        (rules.is_silent) and that got no nudge since that entry.
+
+        One query whatever the number of cases: the entries of the open cases
+        are summed up per case (last date, last id, last nudge's id); a nudge
+        with an id above the last entry's belongs to the present silence. An
+        entry made after the nudge, even dated earlier, ends the silence."""
+        self.env.cr.execute(
+            """
+            WITH entries AS (
+                SELECT e.case_id,
+                       max(e.date) FILTER (WHERE NOT coalesce(e.is_nudge, false))
+                           AS last_date,
+                       max(e.id) FILTER (WHERE NOT coalesce(e.is_nudge, false))
+                           AS last_id,
+                       max(e.id) FILTER (WHERE e.is_nudge) AS nudge_id
+                  FROM r2_crm_contact e
+                  JOIN r2_crm_case c ON c.id = e.case_id AND c.state = %(open)s
+                 GROUP BY e.case_id
+            )
+            SELECT c.id,
+                   to_char(coalesce(e.last_date::date, c.date_open), 'YYYY-MM-DD')
+              FROM r2_crm_case c
+              JOIN res_users u ON u.id = c.user_id AND u.active
+              LEFT JOIN res_company co ON co.id = c.company_id
+              LEFT JOIN entries e ON e.case_id = c.id
+             WHERE c.state = %(open)s
+               AND NOT coalesce(c.waiting, false)
+               AND coalesce(e.last_date::date, c.date_open)
+                   <= %(today)s::date - coalesce(co.r2_crm_nudge_days, %(days)s)
+               AND (e.nudge_id IS NULL OR e.nudge_id < coalesce(e.last_id, 0))
+             ORDER BY c.id
+            """,
+            {
+                "open": rules.OPEN,
+                "today": fields.Date.to_string(today),
+                "days": rules.NUDGE_DAYS,
+            },
+        )
+        return self.env.cr.fetchall()
 
 
 class R2CrmCaseLine(models.Model):

@@ -21,6 +21,12 @@ class R2CrmResult(models.Model):
         default=rules.NONE,
         help="What saving a note with this result does to its case.",
     )
+    notify_customer = fields.Boolean(
+        string="E-mail the customer",
+        help="A note with this result e-mails the customer: the intake protocol "
+        "when it opens a service case, the completion protocol when it closes "
+        "one. Sales contracts send no e-mail.",
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company", default=lambda self: self.env.user.company_id
@@ -33,6 +39,20 @@ class R2CrmResult(models.Model):
             "A result with this code already exists in this company.",
         ),
     ]
+
+    @api.constrains("notify_customer", "action")
+    def _check_notify_customer(self):
+        for result in self:
+            if result.notify_customer and result.action not in (
+                (rules.OPEN_CASE,) + rules.CLOSING_ACTIONS
+            ):
+                raise ValidationError(
+                    _(
+                        "E-mail the customer: result %(code)s neither opens nor "
+                        "closes a case, so it has no protocol to send."
+                    )
+                    % {"code": result.code}
+                )
 
     def _ensure_code_available(self, code, company_id, exclude_id=None):
         """Refuse a duplicate code with a clear message before the SQL

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .. import rules
 
 
 class ResCompany(models.Model):
@@ -22,3 +25,21 @@ class ResCompany(models.Model):
         help="A device taken in again at most this many days after its repair "
         "is marked as a repeat repair.",
     )
+    r2_crm_nudge_days = fields.Integer(
+        string="Nudge after (days without entry)",
+        default=rules.NUDGE_DAYS,
+        help="An open case with no entry for this many days gets a task for its "
+        "responsible user, once per silence.",
+    )
+
+    @api.constrains("r2_crm_repeat_days", "r2_crm_nudge_days")
+    def _check_r2_crm_days(self):
+        for company in self:
+            if company.r2_crm_repeat_days < 0:
+                raise ValidationError(
+                    _("Repeat repair within (days): a number of days, 0 or more.")
+                )
+            if company.r2_crm_nudge_days < 1:
+                raise ValidationError(
+                    _("Nudge after (days without entry): at least 1 day.")
+                )
