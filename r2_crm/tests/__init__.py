@@ -9,3 +9,4 @@ from . import test_concurrency
 from . import test_polish
 from . import test_adversarial
 from . import test_counter
+from . import test_customer

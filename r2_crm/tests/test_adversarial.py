@@ -134,6 +134,11 @@ CASE_WORKFLOW_WRITES = [
     ("date_closed", "2026-01-31", "Closed on"),
     ("failure_reason_id", "@reason_price", "Fiasco reason"),
     ("failure_note", "Too expensive", "Why the customer gave up"),
+    ("waiting", True, "Waiting"),
+    ("waiting_reason", "parts", "Waiting Reason"),
+    ("waiting_since", "2026-01-01", "Waiting Since"),
+    ("days_waited", 99, "Days Waited"),
+    ("access_token", "guessable", "Security token"),
 ]
 CASE_WORKFLOW_CREATES = [
     ("name", "SRV/1999/00001", "Number"),
@@ -142,6 +147,8 @@ CASE_WORKFLOW_CREATES = [
     ("date_closed", "2026-01-31", "Closed on"),
     ("failure_reason_id", "@reason_price", "Fiasco reason"),
     ("failure_note", "Too expensive", "Why the customer gave up"),
+    ("days_waited", 99, "Days Waited"),
+    ("access_token", "guessable", "Security token"),
 ]
 
 REFUSED = (
@@ -454,6 +461,27 @@ REFUSED = (
             write_entry("open_task", task_activity_id=1),
             UserError,
             "Activity",
+        ),
+        Row(
+            "svc marks a note's customer e-mail as sent",
+            "svc",
+            write_entry("open_task", customer_mail_state="sent"),
+            UserError,
+            "E-mail to the customer",
+        ),
+        Row(
+            "svc creates a note whose customer e-mail is pending",
+            "svc",
+            new_entry(customer_mail_state="pending"),
+            UserError,
+            "E-mail to the customer",
+        ),
+        Row(
+            "svc makes his task a nudge",
+            "svc",
+            write_entry("open_task", is_nudge=True),
+            UserError,
+            "Nudge",
         ),
         Row(
             "svc creates a task without due date",
