@@ -43,14 +43,18 @@ def wait_css(driver, selector, timeout=30):
     )
 
 
-def login(driver, base_url, login_name="admin", password="admin"):
+def login(
+    driver, base_url, login_name="admin", password="admin", lands="#oe_main_menu_navbar"
+):
+    """Log in through the form; ``lands``: what the first page shows (the
+    backend's menu bar, or the portal's ".o_portal_my_home" for a customer)."""
     driver.get(base_url + "/web/login")
     wait_css(driver, "input[name=login]").send_keys(login_name)
     driver.find_element(By.CSS_SELECTOR, "input[name=password]").send_keys(password)
     driver.find_element(
         By.CSS_SELECTOR, "form.oe_login_form button[type=submit]"
     ).click()
-    wait_css(driver, "#oe_main_menu_navbar")
+    wait_css(driver, lands)
 
 
 def severe_console_errors(driver):

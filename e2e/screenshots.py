@@ -113,6 +113,14 @@ def main(base_url):
         wait_for_view(driver, ".o_list_view")
         open_row(driver, "Targi Retail")
         shot(driver, "05_campaign_statistics")
+
+        # the customer's side: Jan Kowalski follows his company's case
+        driver.get(base_url + "/web/session/logout")
+        login(driver, base_url, "klient", "klient", lands=".o_portal_my_home")
+        driver.get(base_url + "/my/cases")
+        wait_css(driver, "table.o_r2crm_portal_cases a").click()
+        wait_css(driver, ".o_r2crm_portal_case")
+        shot(driver, "08_portal_case")
     finally:
         driver.quit()
 
