@@ -4,14 +4,15 @@
     "name": "CRM (R2)",
     "summary": "Contacts, service cases, sales contracts and campaigns "
     "in the manner of R2faktury's CRM module",
-    "version": "11.0.1.4.0",
+    "version": "11.0.1.5.0",
     "category": "Sales",
     "author": "r2_crm authors",
     "website": "https://r2crm.invalid/r2_crm",
     "license": "LGPL-3",
     "images": ["static/description/r2_crm_cases.png"],
     # the printed protocols are rendered by wkhtmltopdf
-    "external_dependencies": {"bin": ["wkhtmltopdf"]},
+    # openpyxl reads the XLSX exports of R2faktury (r2.crm.import.wizard)
+    "external_dependencies": {"bin": ["wkhtmltopdf"], "python": ["openpyxl"]},
     # l10n_pl: made for Polish firms; it loads the Polish chart of accounts
     # (PLN, VAT 23%) into a company that has none yet, such as a new one.
     # portal: the customers' pages (/my/cases), and jSignature in the common
@@ -39,6 +40,7 @@
         "views/r2_crm_case_wait_wizard_views.xml",
         "views/r2_crm_contact_sign_wizard_views.xml",
         "views/r2_crm_device_views.xml",
+        "views/r2_crm_import_wizard_views.xml",
         "views/r2_crm_campaign_views.xml",
         "views/r2_crm_campaign_period_wizard_views.xml",
         "views/r2_crm_campaign_report_views.xml",

@@ -18,3 +18,19 @@ def as_workflow(records):
 def is_workflow(records):
     """True when ``records`` were handed the key by server code."""
     return records.env.context.get(_KEY) is _TOKEN
+
+
+_IMPORT_KEY = "r2_crm_import"
+_IMPORT_TOKEN = object()
+
+
+def as_import(records):
+    """``records`` in the import of old data (r2.crm.import.wizard): they may
+    write the workflow's fields, and their results change no case, because
+    history is history."""
+    return as_workflow(records).with_context(**{_IMPORT_KEY: _IMPORT_TOKEN})
+
+
+def is_import(records):
+    """True when ``records`` were handed the import's key by server code."""
+    return records.env.context.get(_IMPORT_KEY) is _IMPORT_TOKEN

@@ -1,0 +1,325 @@
+"""Reading R2faktury's exports, without a database.
+
+R2faktury is a Windows program: its KONTAKTY and KONTRAKTY/SPRAWY exports are
+CSV files separated by ``;`` (or ``,``), in Windows-1250 or UTF-8, with Polish
+headers, dates written ``28.11.2026`` and decimal commas (``1 234,50``), or the
+same sheets saved as XLSX. The import wizard (r2.crm.import.wizard) turns the
+rows these functions give into entries and cases; ``tests/test_r2faktury.py``
+tests them directly.
+
+The parse functions raise ValueError on a value they cannot read; the wizard
+reports it with the row and the column, in the user's language.
+"""
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections import namedtuple
+from datetime import date, datetime
+
+import pytz
+
+from . import rules
+
+# The kinds of export (r2.crm.import.wizard.kind)
+CONTACTS = "contacts"
+CASES = "cases"
+KINDS = [(CONTACTS, "Contacts (KONTAKTY)"), (CASES, "Contracts / cases (KONTRAKTY)")]
+
+# A column of an export: the field it feeds, the header R2faktury writes, and
+# whether the file must have it.
+Column = namedtuple("Column", "field header required")
+
+CONTACT_COLUMNS = (
+    Column("date", "Data", True),
+    Column("type", "Typ", False),
+    Column("purpose", "Cel", False),
+    Column("customer", "Klient", True),
+    Column("vat", "NIP", False),
+    Column("subject", "Temat", True),
+    Column("description", "Opis", False),
+    Column("goods", "Towar", False),
+    Column("result", "Rezultat", False),
+    Column("case", "Powiązany z", False),
+    Column("deadline", "Termin", False),
+    Column("done", "Wykonane", False),
+    Column("user", "Użytkownik", False),
+)
+CASE_COLUMNS = (
+    Column("number", "Numer", True),
+    Column("purpose", "Cel", True),
+    Column("customer", "Klient", True),
+    Column("vat", "NIP", False),
+    Column("date_open", "Data otwarcia", True),
+    Column("deadline", "Termin", False),
+    Column("state", "Status", False),
+    Column("date_closed", "Data zamknięcia", False),
+    Column("level", "Poziom", False),
+    Column("probability", "Prawdopodobieństwo", False),
+    Column("failure_reason", "Przyczyna fiaska", False),
+    Column("value", "Wartość", False),
+    Column("goods", "Towar", False),
+    Column("description", "Opis", False),
+    Column("user", "Użytkownik", False),
+)
+COLUMNS = {CONTACTS: CONTACT_COLUMNS, CASES: CASE_COLUMNS}
+
+# Polish diacritics that Unicode does not decompose
+_LETTERS = str.maketrans({"ł": "l", "Ł": "l"})
+
+
+def word_key(text):
+    """``text`` as headers and words are compared: lower case, without Polish
+    diacritics, spaces or punctuation (``Powiązany z`` -> ``powiazanyz``)."""
+    text = unicodedata.normalize("NFKD", str(text or "").translate(_LETTERS))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+# The Polish words of Typ, Cel and Status (and the English ones of Odoo)
+TYPE_WORDS = {
+    word_key(word): value
+    for words, value in (
+        (("notatka", "note"), rules.NOTE),
+        (("zadanie", "task"), rules.TASK),
+    )
+    for word in words
+}
+PURPOSE_WORDS = {
+    word_key(word): value
+    for words, value in (
+        (("sprzedaż", "handel", "sale", "sales"), rules.SALE),
+        (("serwis", "service"), rules.SERVICE),
+        (("inny", "inne", "inna", "other"), rules.OTHER),
+    )
+    for word in words
+}
+STATE_WORDS = {
+    word_key(word): value
+    for words, value in (
+        (("otwarty", "otwarta", "otwarte", "open"), rules.OPEN),
+        (("sukces", "success"), rules.SUCCESS),
+        (("fiasko", "porażka", "failure", "fiasco"), rules.FAILURE),
+    )
+    for word in words
+}
+# The words of each column, as the wizard's message lists them
+WORD_CHOICES = {
+    "type": "notatka, zadanie",
+    "purpose": "sprzedaż, serwis, inny",
+    "state": "otwarty, sukces, fiasko",
+}
+YES_WORDS = {word_key(word) for word in ("tak", "t", "x", "1", "yes", "y", "true")}
+NO_WORDS = {word_key(word) for word in ("nie", "n", "0", "no", "false", "")}
+
+
+class FormatError(Exception):
+    """The file cannot be read as an export; ``code`` says why:
+    ``empty``, ``missing`` (``columns`` lists the missing headers) or
+    ``xlsx`` (not a spreadsheet)."""
+
+    def __init__(self, code, columns=(), found=()):
+        super(FormatError, self).__init__(code)
+        self.code = code
+        self.columns = list(columns)
+        self.found = list(found)
+
+
+# ------------------------------------------------------------------ files
+def decode(data):
+    """The text of a CSV file: UTF-8 with or without BOM, else Windows-1250
+    (which decodes any byte but five; those are refused as not text)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1250")
+
+
+def separator(header_line):
+    """``;`` or ``,``: the one the header line has more of (R2faktury: ``;``)."""
+    return "," if header_line.count(",") > header_line.count(";") else ";"
+
+
+def read_csv(data):
+    """[rows], each a list of cell texts, the header row first."""
+    text = decode(data)
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(first))
+    return [row for row in reader]
+
+
+def read_xlsx(data):
+    """[rows] of the first sheet of an XLSX file, the header row first; the
+    cells keep their types (dates, numbers) and empty cells are ''."""
+    import openpyxl  # only the wizard needs it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # zipfile, XML and openpyxl's own errors alike
+        raise FormatError("xlsx")
+    try:
+        sheet = book.worksheets[0]
+        return [
+            ["" if cell is None else cell for cell in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+    finally:
+        book.close()
+
+
+def is_xlsx(filename, data):
+    """An XLSX file is a ZIP archive, whatever its name says."""
+    return data[:4] == b"PK\x03\x04" or (filename or "").lower().endswith(".xlsx")
+
+
+def read_rows(kind, filename, data):
+    """[(row number, {field: cell})] of the export of ``kind``; rows with
+    no value at all are skipped. Raises FormatError when the header row lacks
+    a required column."""
+    rows = read_xlsx(data) if is_xlsx(filename, data) else read_csv(data)
+    # numbered as a spreadsheet numbers them, the header row being 1
+    rows = [
+        (number, row)
+        for number, row in enumerate(rows, 1)
+        if any(str(cell).strip() for cell in row)
+    ]
+    if not rows:
+        raise FormatError("empty")
+    header = [word_key(cell) for cell in rows[0][1]]
+    columns = COLUMNS[kind]
+    index = {}
+    for column in columns:
+        key = word_key(column.header)
+        if key in header:
+            index[column.field] = header.index(key)
+    missing = [c.header for c in columns if c.required and c.field not in index]
+    if missing:
+        raise FormatError("missing", missing, [str(cell) for cell in rows[0][1]])
+    result = []
+    for number, row in rows[1:]:
+        values = {
+            field: row[position] if position < len(row) else ""
+            for field, position in index.items()
+        }
+        result.append((number, values))
+    return result
+
+
+# ------------------------------------------------------------------ cells
+def text(value):
+    """A cell as text; a whole number from a spreadsheet loses its ``.0``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value if value is not None else "").strip()
+
+
+def parse_date(value):
+    """A date from ``28.11.2026`` (also ``28-11-2026``, ``2026-11-28``) or a
+    spreadsheet's date; None when empty."""
+    return _parse_datetime(value, with_time=False)
+
+
+def parse_datetime(value):
+    """A naive datetime from ``28.11.2026 14:30`` (or one of parse_date's
+    forms, at midnight); None when empty."""
+    return _parse_datetime(value, with_time=True)
+
+
+_DATE_FORMATS = ("%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%y")
+_TIME_FORMATS = ("", " %H:%M", " %H:%M:%S")
+
+
+def _parse_datetime(value, with_time):
+    if isinstance(value, datetime):
+        return value if with_time else value.date()
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day) if with_time else value
+    value = re.sub(r"\s+", " ", text(value))
+    if not value:
+        return None
+    times = _TIME_FORMATS if with_time else ("",)
+    for date_format in _DATE_FORMATS:
+        for time_format in times:
+            try:
+                parsed = datetime.strptime(value, date_format + time_format)
+            except ValueError:
+                continue
+            return parsed if with_time else parsed.date()
+    raise ValueError(value)
+
+
+def local_to_utc(moment, tz_name):
+    """The naive UTC datetime of a naive local ``moment`` in ``tz_name``
+    (Europe/Warsaw when the user has no time zone)."""
+    zone = pytz.timezone(tz_name or "Europe/Warsaw")
+    return zone.localize(moment).astimezone(pytz.utc).replace(tzinfo=None)
+
+
+def parse_decimal(value):
+    """A number from ``1 234,50`` (spaces, also non-breaking, group the
+    thousands; ``zł`` and ``%`` may follow) or ``1234.50``; None when empty."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    cleaned = re.sub(r"[\s\u00a0\u202f]|zł|zl|pln|%", "", text(value).lower())
+    if not cleaned:
+        return None
+    if "," in cleaned and "." in cleaned:  # 1.234,50 or 1,234.50
+        thousands = "." if cleaned.rfind(",") > cleaned.rfind(".") else ","
+        cleaned = cleaned.replace(thousands, "")
+    cleaned = cleaned.replace(",", ".")
+    if not re.match(r"^-?\d+(\.\d+)?$", cleaned):
+        raise ValueError(value)
+    return float(cleaned)
+
+
+def parse_bool(value):
+    key = word_key(text(value))
+    if key in YES_WORDS:
+        return True
+    if key in NO_WORDS:
+        return False
+    raise ValueError(value)
+
+
+def parse_word(value, words, default=None):
+    """The value of a Polish word of ``words`` (TYPE_WORDS, ...); ``default``
+    when the cell is empty."""
+    key = word_key(text(value))
+    if not key:
+        return default
+    if key not in words:
+        raise ValueError(value)
+    return words[key]
+
+
+def normalize_vat(value):
+    """A NIP as it is compared: letters and digits only, upper case, without
+    the PL prefix of a Polish number (``PL 526-025-02-74`` -> ``5260250274``)."""
+    vat = re.sub(r"[\W_]+", "", text(value)).upper()
+    if vat.startswith("PL") and vat[2:].isdigit():
+        vat = vat[2:]
+    return vat
+
+
+def partner_vat(value):
+    """The VAT number to give a new customer: PL and the digits of a Polish
+    NIP, any other number as it is."""
+    vat = normalize_vat(value)
+    return "PL" + vat if vat.isdigit() else vat
+
+
+def name_key(value):
+    """A customer's or user's name as it is compared: case and spacing aside."""
+    return re.sub(r"\s+", " ", text(value)).strip().lower()
+
+
+def contact_key(moment, customer_vat, customer_name, subject):
+    """The stable key of a KONTAKTY row: its date, its customer (NIP, else
+    name) and its subject. Importing the same row again finds it."""
+    customer = normalize_vat(customer_vat) or name_key(customer_name)
+    parts = (moment.strftime("%Y-%m-%d %H:%M:%S"), customer, name_key(subject))
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
