@@ -10,3 +10,5 @@ from . import test_polish
 from . import test_adversarial
 from . import test_counter
 from . import test_customer
+from . import test_r2faktury
+from . import test_import

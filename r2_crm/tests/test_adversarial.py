@@ -484,6 +484,20 @@ REFUSED = (
             "Nudge",
         ),
         Row(
+            "svc gives his note the key of an imported entry",
+            "svc",
+            write_entry("open_task", import_key="0" * 40),
+            UserError,
+            "Import key",
+        ),
+        Row(
+            "svc creates an entry with an import key, to hide it from a re-import",
+            "svc",
+            new_entry(import_key="0" * 40),
+            UserError,
+            "Import key",
+        ),
+        Row(
             "svc creates a task without due date",
             "svc",
             new_entry(type="task"),
