@@ -9,6 +9,7 @@ Timing is reported, never asserted: the smoke run only checks that ORM and SQL
 agree.
 """
 
+import base64
 import json
 import os
 import statistics
@@ -25,7 +26,7 @@ from tools.devtool import ROOT
 
 SCALES = {
     # cases, contacts, campaigns, invoices, partners, big campaign cases,
-    # history partner entries, bulk notes
+    # history partner entries, bulk notes, imported KONTAKTY rows
     "full": dict(
         cases=100000,
         contacts=1000000,
@@ -35,6 +36,7 @@ SCALES = {
         big=50000,
         history=5000,
         bulk=10000,
+        imported=10000,
         runs=7,
     ),
     "small": dict(
@@ -46,6 +48,7 @@ SCALES = {
         big=1000,
         history=500,
         bulk=100,
+        imported=200,
         runs=3,
     ),
 }
@@ -542,6 +545,112 @@ def bulk_create(env, data, n):
     }
 
 
+def kontakty_csv(env, n):
+    """A KONTAKTY export of n rows in Windows-1250, as R2faktury writes it:
+    notes and tasks of the bench customers, every fourth linked to a case of
+    its customer, the users by login; few tasks of an old program are open."""
+    env.cr.execute(
+        """SELECT c.name, p.name FROM r2_crm_case c
+             JOIN res_partner p ON p.id = c.partner_id
+            WHERE c.purpose = 'service'
+            ORDER BY c.id LIMIT %s""",
+        (max(n // 4, 1),),
+    )
+    cases = env.cr.fetchall()
+    env.cr.execute("SELECT login FROM res_users WHERE login LIKE 'bench%%'")
+    users = [row[0] for row in env.cr.fetchall()]
+    lines = [
+        "Data;Typ;Cel;Klient;NIP;Temat;Opis;Towar;Rezultat;Powiązany z;"
+        "Termin;Wykonane;Użytkownik"
+    ]
+    for i in range(n):
+        number, customer = cases[i % len(cases)]
+        task = i % 5 == 0  # a fifth are tasks, and one in fifty is still open
+        lines.append(
+            ";".join(
+                [
+                    "%02d.%02d.2025 %02d:%02d"
+                    % (i % 28 + 1, i % 12 + 1, i % 10 + 8, i % 60),
+                    "zadanie" if task else "notatka",
+                    "serwis",
+                    customer,
+                    "",
+                    "Rozmowa nr %d" % i,
+                    "Klient pyta o naprawę, ustalono termin",
+                    "Kasa fiskalna",
+                    "",
+                    number if i % 4 == 0 else "",
+                    "15.01.2026" if task else "",
+                    "tak" if task and i % 50 else "",
+                    users[i % len(users)],
+                ]
+            )
+        )
+    return ("\r\n".join(lines) + "\r\n").encode("cp1250")
+
+
+def import_contacts(env, n):
+    """The import of a KONTAKTY export of n rows by a CRM manager, against the
+    same at n/10 rows: the time and queries per row should not grow."""
+    manager = (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            {
+                "name": "Bench importer",
+                "login": "bench_importer",
+                "tz": "Europe/Warsaw",
+                "groups_id": [(6, 0, env.ref("r2_crm.r2_crm_group_manager").ids)],
+            }
+        )
+    )
+    Wizard = env["r2.crm.import.wizard"].sudo(manager)
+    timings = {}
+    for rows in (max(n // 10, 1), n):
+        data = kontakty_csv(env, rows)
+        env.cr.execute("SAVEPOINT import_bench")
+        wizard = Wizard.create(
+            {
+                "kind": "contacts",
+                "data_file": base64.b64encode(data),
+                "filename": "kontakty.csv",
+                "dry_run": False,
+            }
+        )
+        start_queries = env.cr.sql_log_count
+        t0 = time.perf_counter()
+        wizard.action_import()
+        elapsed = (time.perf_counter() - t0) * 1000.0
+        queries = env.cr.sql_log_count - start_queries
+        assert wizard.created_count == rows, wizard.log[:500]
+        assert wizard.error_count == 0, wizard.log[:500]
+        timings[rows] = (elapsed, queries)
+        env.cr.execute("ROLLBACK TO SAVEPOINT import_bench")
+        env.clear()
+    (few, (few_ms, few_q)), (many, (many_ms, many_q)) = sorted(timings.items())
+    log(
+        "import of %d KONTAKTY rows: %.1f s, %.1f queries a row (%d rows: %.1f s, "
+        "%.1f queries a row)"
+        % (many, many_ms / 1000, many_q / many, few, few_ms / 1000, few_q / few)
+    )
+    return {
+        "import_kontakty": dict(
+            orm_ms=round(many_ms, 1),
+            sql_ms=None,
+            ratio=round((many_ms / many) / (few_ms / few), 2),
+            ratio_sql=None,
+            queries=many_q,
+            queries_per_row=round(many_q / many, 2),
+            queries_per_row_at_tenth=round(few_q / few, 2),
+            target_ratio=1.5,
+            target_seconds=60 if many >= 10000 else None,
+            seconds=round(many_ms / 1000, 1),
+            baseline="n/10 rows",
+            rows=many,
+        )
+    }
+
+
 def previous_bulk(scale_name):
     """BULK=0: keep the bulk-create entry of the last results file (it takes
     minutes at full scale), marked with when it was measured."""
@@ -595,6 +704,7 @@ def main():
             results.update(previous_bulk(scale_name))
         else:
             results.update(bulk_create(env, data, scale["bulk"]))
+        results.update(import_contacts(env, scale["imported"]))
         cr.rollback()
     for entry in results.values():
         entry["scale"] = scale_name

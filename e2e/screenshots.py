@@ -23,7 +23,9 @@ from e2e.browser import (
     wait_for_view,
 )
 
-DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOCS = os.path.join(ROOT, "docs")
+SAMPLES = os.path.join(ROOT, "r2_crm", "static", "import")
 
 
 def shot(driver, name):
@@ -56,6 +58,25 @@ def protocol_page(driver, base_url, report, note_id, name):
             ["pdftoppm", "-png", "-r", "70", "-singlefile", pdf.name, out], check=True
         )
     print(out + ".png")
+
+
+def import_sample(driver, base_url, kind, name, dry_run=True):
+    """Import from R2faktury: read a sample file; customers may be created."""
+    driver.get(base_url + "/web#action=r2_crm.r2_crm_import_wizard_action")
+    driver.refresh()  # a fresh wizard, also after another one
+    wait_css(driver, ".modal select[name='kind']").find_element(
+        By.XPATH, ".//option[contains(@value, '%s')]" % kind
+    ).click()
+    driver.find_element(By.CSS_SELECTOR, ".modal input.o_input_file").send_keys(
+        os.path.join(SAMPLES, name)
+    )
+    driver.find_element(
+        By.CSS_SELECTOR, ".modal div[name='create_partners'] input"
+    ).click()
+    if not dry_run:
+        driver.find_element(By.CSS_SELECTOR, ".modal div[name='dry_run'] input").click()
+    driver.find_element(By.CSS_SELECTOR, ".modal button[name='action_import']").click()
+    wait_css(driver, ".modal [name='log']")
 
 
 def main(base_url):
@@ -121,6 +142,15 @@ def main(base_url):
         wait_css(driver, "table.o_r2crm_portal_cases a").click()
         wait_css(driver, ".o_r2crm_portal_case")
         shot(driver, "08_portal_case")
+
+        # switching from R2faktury: the manager imports the sample cases, then
+        # a dry run of the sample KONTAKTY
+        driver.get(base_url + "/web/session/logout")
+        login(driver, base_url, "admin", "admin")
+        wait_for_view(driver, ".o_control_panel")
+        import_sample(driver, base_url, "cases", "sprawy_wzor.csv", dry_run=False)
+        import_sample(driver, base_url, "contacts", "kontakty_wzor.csv")
+        shot(driver, "09_import_dry_run")
     finally:
         driver.quit()
 
