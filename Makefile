@@ -14,9 +14,11 @@ bootstrap:
 postgres: bootstrap
 	@bash tools/pg_start.sh
 
-## make run: install or update r2_crm (with demo data) on $(DB) and serve it on $(PORT)
+## make run [WORKERS=4]: install or update r2_crm (with demo data) on $(DB) and
+## serve it on $(PORT); WORKERS>0 serves with Odoo's prefork server
+WORKERS ?= 0
 run: postgres
-	$(PY) tools/devtool.py run --db $(DB) --port $(PORT)
+	$(PY) tools/devtool.py run --db $(DB) --port $(PORT) --workers $(WORKERS)
 
 ## make test: compat-layer pytest + r2_crm tests on a throw-away database
 test: postgres

@@ -25,4 +25,5 @@ def apply():
     after_import("odoo.tools.safe_eval", odoo_patches.patch_safe_eval_opcodes)
     after_import("odoo.addons.base.ir.ir_qweb.qweb", odoo_patches.patch_qweb_compile)
     after_import("odoo.addons.web.controllers.main", odoo_patches.patch_concat_xml)
+    after_import("odoo.service.server", odoo_patches.patch_worker_rlimits)
     _applied = True

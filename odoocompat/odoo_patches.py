@@ -138,3 +138,28 @@ def patch_concat_xml(web_main):
     # Element.getchildren() is gone since 3.9: /web/webclient/qweb gave 500,
     # so the web client stayed blank.
     web_main.concat_xml = concat_xml
+
+
+class _WholeSecondLimits(object):
+    """The ``resource`` module as odoo.service.server sees it, except that
+    setrlimit takes the CPU-seconds limit Odoo computes as a float (getrusage's
+    seconds plus limit_time_cpu) and rounds it up, as Python 3.5 accepted it."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+    def setrlimit(self, which, limits):
+        soft, hard = limits
+        if isinstance(soft, float):
+            soft = int(soft) + (soft > int(soft))
+        return self._module.setrlimit(which, (soft, hard))
+
+
+def patch_worker_rlimits(server):
+    # Python 3.10 refuses floats where it wants integers: each prefork worker
+    # died in process_limit() on its CPU time limit (--workers).
+    if not isinstance(server.resource, _WholeSecondLimits):
+        server.resource = _WholeSecondLimits(server.resource)

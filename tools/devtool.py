@@ -107,12 +107,45 @@ def cmd_run(args):
         )
         create_db(args.db)
     extra = ["-u", MODULE] if state == "installed" else ["-i", MODULE]
+    if args.workers:
+        extra += prefork_options(args.workers, args.port + 3)
     cmd = odoo_cmd(args.db, "--http-port=%d" % args.port, *extra)
     print(
-        "run: %s %s on http://localhost:%d (admin/admin)"
-        % (extra[0], MODULE, args.port)
+        "run: %s %s on http://localhost:%d (admin/admin)%s"
+        % (
+            extra[0],
+            MODULE,
+            args.port,
+            (
+                ", %d workers, a cron worker, longpolling on %d"
+                % (args.workers, args.port + 3)
+                if args.workers
+                else ""
+            ),
+        )
     )
     os.execve(cmd[0], cmd, odoo_env())
+
+
+# Odoo's prefork server (make run WORKERS=N): per worker, a request may use
+# 120 s of CPU (an import of 10,000 rows takes about 30) and 240 s in all; a
+# worker past 2 GiB finishes its request and is replaced, one past 2.5 GiB is
+# stopped at once. wkhtmltopdf runs beside the worker and fetches the report's
+# stylesheets from it, so a print holds one worker and needs another.
+PREFORK_LIMITS = {
+    "limit-time-cpu": 120,
+    "limit-time-real": 240,
+    "limit-memory-soft": 2048 * 1024 * 1024,
+    "limit-memory-hard": 2560 * 1024 * 1024,
+}
+
+
+def prefork_options(workers, longpolling_port):
+    return [
+        "--workers=%d" % workers,
+        "--max-cron-threads=1",
+        "--longpolling-port=%d" % longpolling_port,
+    ] + ["--%s=%d" % item for item in sorted(PREFORK_LIMITS.items())]
 
 
 # -------------------------------------------------------------------------- tests
@@ -569,6 +602,9 @@ def main():
     run = sub.add_parser("run", help="install or update r2_crm on DB and serve it")
     run.add_argument("--db", default="r2crm")
     run.add_argument("--port", type=int, default=8069)
+    run.add_argument(
+        "--workers", type=int, default=0, help="prefork server with N HTTP workers"
+    )
     run.set_defaults(func=cmd_run)
     test = sub.add_parser(
         "test", help="compat pytest + r2_crm tests on a fresh database"

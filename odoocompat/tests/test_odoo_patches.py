@@ -107,3 +107,19 @@ def test_concat_xml_merges_templates(tmp_path):
     root = etree.fromstring(xml)
     assert [t.get("t-name") for t in root] == ["a", "b", "c"]
     assert len(checksum) == 40
+
+
+def test_prefork_workers_set_their_cpu_limit_from_a_float():
+    """odoo.service.server's Worker.process_limit passes getrusage's float
+    seconds plus limit_time_cpu to setrlimit, which Python 3.11 refuses."""
+    import resource
+
+    from odoo.service import server
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    try:
+        server.resource.setrlimit(resource.RLIMIT_CPU, (12345.2, hard))
+        assert resource.getrlimit(resource.RLIMIT_CPU)[0] == 12346
+    finally:
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    assert server.resource.RLIMIT_AS == resource.RLIMIT_AS
