@@ -91,7 +91,7 @@ class R2CrmImportWizard(models.TransientModel):
             self.env.clear()  # forget what the rollback undid
         else:
             outcome = self._r2_crm_import_rows(rows)
-            if self.kind == r2faktury.CASES and outcome["created"]:
+            if self.kind == r2faktury.CASES:
                 self.env["r2.crm.case"]._r2_crm_sync_number_ranges()
         self.write(
             {
