@@ -185,3 +185,33 @@ def sign_note(driver, signer):
         EC.invisibility_of_element_located((By.CSS_SELECTOR, ".modal"))
     )
     return proposed
+
+
+SAMPLES = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    "r2_crm",
+    "static",
+    "import",
+)
+
+
+def import_sample(driver, base_url, kind, name, dry_run=True):
+    """Import from R2faktury (as a CRM manager): read the sample file ``name``
+    of ``kind`` (contacts or cases), letting the import create customers;
+    returns the wizard's modal once its figures show."""
+    driver.get(base_url + "/web#action=r2_crm.r2_crm_import_wizard_action")
+    driver.refresh()  # a fresh wizard, also after another one
+    wait_css(driver, ".modal select[name='kind']").find_element(
+        By.XPATH, ".//option[contains(@value, '%s')]" % kind
+    ).click()
+    driver.find_element(By.CSS_SELECTOR, ".modal input.o_input_file").send_keys(
+        os.path.join(SAMPLES, name)
+    )
+    driver.find_element(
+        By.CSS_SELECTOR, ".modal div[name='create_partners'] input"
+    ).click()
+    if not dry_run:
+        driver.find_element(By.CSS_SELECTOR, ".modal div[name='dry_run'] input").click()
+    driver.find_element(By.CSS_SELECTOR, ".modal button[name='action_import']").click()
+    wait_css(driver, ".modal [name='log']")
+    return driver.find_element(By.CSS_SELECTOR, ".modal")

@@ -14,6 +14,7 @@ import requests
 from selenium.webdriver.common.by import By
 
 from e2e.browser import (
+    import_sample,
     login,
     make_driver,
     open_menu,
@@ -25,7 +26,6 @@ from e2e.browser import (
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCS = os.path.join(ROOT, "docs")
-SAMPLES = os.path.join(ROOT, "r2_crm", "static", "import")
 
 
 def shot(driver, name):
@@ -58,25 +58,6 @@ def protocol_page(driver, base_url, report, note_id, name):
             ["pdftoppm", "-png", "-r", "70", "-singlefile", pdf.name, out], check=True
         )
     print(out + ".png")
-
-
-def import_sample(driver, base_url, kind, name, dry_run=True):
-    """Import from R2faktury: read a sample file; customers may be created."""
-    driver.get(base_url + "/web#action=r2_crm.r2_crm_import_wizard_action")
-    driver.refresh()  # a fresh wizard, also after another one
-    wait_css(driver, ".modal select[name='kind']").find_element(
-        By.XPATH, ".//option[contains(@value, '%s')]" % kind
-    ).click()
-    driver.find_element(By.CSS_SELECTOR, ".modal input.o_input_file").send_keys(
-        os.path.join(SAMPLES, name)
-    )
-    driver.find_element(
-        By.CSS_SELECTOR, ".modal div[name='create_partners'] input"
-    ).click()
-    if not dry_run:
-        driver.find_element(By.CSS_SELECTOR, ".modal div[name='dry_run'] input").click()
-    driver.find_element(By.CSS_SELECTOR, ".modal button[name='action_import']").click()
-    wait_css(driver, ".modal [name='log']")
 
 
 def main(base_url):
