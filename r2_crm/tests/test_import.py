@@ -286,6 +286,38 @@ class TestFaithfulImport(ImportCase):
         self.assertTrue(intake.import_key)
         self.assertFalse(intake.case_id, "S1 opened nothing")
 
+    def test_the_queries_per_row_stay_constant(self):
+        """Twice the rows cost twice the queries: no lookup per row grows
+        with the file (customers, users, cases and keys are read once)."""
+        self.run_import(r2faktury.CASES, sample("sprawy_wzor.csv"))
+
+        def queries(rows):
+            lines = ["Data;Klient;NIP;Temat;Powiązany z;Użytkownik"]
+            for i in range(rows):
+                lines.append(
+                    "%02d.0%d.2026 10:%02d;Kowalski i Syn Sp. z o.o.;7781234563;"
+                    "Rozmowa %d-%d;%s;admin"
+                    % (
+                        i % 28 + 1,
+                        i % 9 + 1,
+                        i % 60,
+                        rows,
+                        i,
+                        "SRV/2026/00118" if i % 2 else "",
+                    )
+                )
+            before = self.cr.sql_log_count
+            wizard = self.run_import(
+                r2faktury.CONTACTS, "\n".join(lines).encode("cp1250")
+            )
+            self.assertEqual(wizard.created_count, rows, wizard.log)
+            return self.cr.sql_log_count - before
+
+        few, many = queries(20), queries(40)
+        # a row costs its savepoint and its release (the batch's INSERT is
+        # one for all): one more query a row fails this
+        self.assertLessEqual(many - few, 20 * 3, (few, many))
+
     def test_only_the_import_inserts_in_bulk(self):
         with self.assertRaises(AccessError):
             self.Contact.sudo(self.manager)._r2_crm_insert(
