@@ -283,16 +283,3 @@ def protocol_timing(date_open, date_closed, deadline, days_waited=0):
         days_allowed=days_allowed,
         days_late=max(0, days_taken - days_allowed),
     )
-
-
-def is_silent(last_entry_day, today, nudge_days):
-    """A case is silent when its last entry by a person (or its opening) is
-    ``nudge_days`` or more days before ``today``: at day 7, not at day 6."""
-    return (today - last_entry_day).days >= nudge_days
-
-
-def silence_cutoff(today, nudge_days):
-    """The last day an entry may have been made on for the case to be silent
-    today: the same rule as ``is_silent``, as the scheduled action's query
-    compares it."""
-    return today - timedelta(days=nudge_days)

@@ -855,8 +855,8 @@ class R2CrmCase(models.Model):
     def _r2_crm_silent_cases(self, today):
         """[(case id, the day its silence began)] of the open cases, not
         waiting, with an active responsible user, whose last entry by a person (or their
-        opening) is at least the company's nudge days before ``today``
-        (rules.is_silent) and that got no nudge since that entry.
+        opening) is at least the company's nudge days before ``today`` (at
+        day 7, not at day 6) and that got no nudge since that entry.
 
         One query whatever the number of cases: the entries of the open cases
         are summed up per case (last date, last id, last nudge's id); a nudge
