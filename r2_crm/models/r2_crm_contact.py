@@ -781,21 +781,13 @@ class R2CrmContact(models.Model):
 
     def _open_case(self):
         self.ensure_one()
-        date_open = fields.Date.from_string(self._date_local())
-        deadline = rules.add_days(date_open, self.company_id.r2_crm_case_deadline_days)
-        if deadline is None:
-            raise ValidationError(
-                _(
-                    "Date: the note '%(note)s' is dated %(date)s, too late to count "
-                    "a deadline from."
-                )
-                % {"note": self.name, "date": self.date}
-            )
+        Case = self.env["r2.crm.case"]
+        date_open = self._date_local()
+        deadline = Case._r2_crm_default_deadline(date_open, self.company_id)
         # One chatter message instead of mail.thread's creation log and the
         # tracking of every field: S1 notes come in bulk at a service desk.
         case = (
-            self.env["r2.crm.case"]
-            .with_context(tracking_disable=True)
+            Case.with_context(tracking_disable=True)
             .create(
                 {
                     "purpose": self.purpose,
@@ -804,8 +796,8 @@ class R2CrmContact(models.Model):
                     "company_id": self.company_id.id,
                     "item_description": self.item_description,
                     "description": self.description,
-                    "date_open": fields.Date.to_string(date_open),
-                    "date_deadline": fields.Date.to_string(deadline),
+                    "date_open": date_open,
+                    "date_deadline": deadline,
                     "device_id": self._r2_crm_intake_device().id,
                 }
             )
