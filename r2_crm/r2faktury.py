@@ -78,38 +78,37 @@ def word_key(text):
     return re.sub(r"[\W_]+", "", text.lower())
 
 
-# The Polish words of Typ, Cel and Status (and the English ones of Odoo)
-TYPE_WORDS = {
-    word_key(word): value
-    for words, value in (
+# The words of Typ, Cel and Status, by column: R2faktury's word first, then
+# other spellings and Odoo's English ones
+WORD_GROUPS = {
+    "type": (
         (("notatka", "note"), rules.NOTE),
         (("zadanie", "task"), rules.TASK),
-    )
-    for word in words
-}
-PURPOSE_WORDS = {
-    word_key(word): value
-    for words, value in (
+    ),
+    "purpose": (
         (("sprzedaż", "handel", "sale", "sales"), rules.SALE),
         (("serwis", "service"), rules.SERVICE),
         (("inny", "inne", "inna", "other"), rules.OTHER),
-    )
-    for word in words
-}
-STATE_WORDS = {
-    word_key(word): value
-    for words, value in (
+    ),
+    "state": (
         (("otwarty", "otwarta", "otwarte", "open"), rules.OPEN),
         (("sukces", "success"), rules.SUCCESS),
         (("fiasko", "porażka", "failure", "fiasco"), rules.FAILURE),
-    )
-    for word in words
+    ),
 }
-# The words of each column, as the wizard's message lists them
+
+
+def _word_values(groups):
+    return {word_key(word): value for words, value in groups for word in words}
+
+
+TYPE_WORDS = _word_values(WORD_GROUPS["type"])
+PURPOSE_WORDS = _word_values(WORD_GROUPS["purpose"])
+STATE_WORDS = _word_values(WORD_GROUPS["state"])
+# R2faktury's words of each column, as the wizard's message lists them
 WORD_CHOICES = {
-    "type": "notatka, zadanie",
-    "purpose": "sprzedaż, serwis, inny",
-    "state": "otwarty, sukces, fiasko",
+    column: ", ".join(words[0] for words, _value in groups)
+    for column, groups in WORD_GROUPS.items()
 }
 YES_WORDS = {word_key(word) for word in ("tak", "t", "x", "1", "yes", "y", "true")}
 NO_WORDS = {word_key(word) for word in ("nie", "n", "0", "no", "false", "")}

@@ -361,7 +361,7 @@ class _Run(object):
             r2faktury.parse_datetime: _("a date (dd.mm.yyyy hh:mm)"),
             r2faktury.parse_decimal: _("a number (1 234,50)"),
             r2faktury.parse_bool: _("yes or no (tak/nie)"),
-        }.get(parse, _("a known word"))
+        }[parse]
 
     def word(self, values, field, words, label, default=None):
         """The value of a Polish word (r2faktury.TYPE_WORDS, ...)."""
