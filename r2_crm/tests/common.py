@@ -1,12 +1,8 @@
-import socket
-import time
 from contextlib import contextmanager
 from datetime import date
 from unittest.mock import patch
 
-from odoo.service import server, wsgi_server
 from odoo.tests.common import SavepointCase
-from odoo.tools import config
 
 
 def settle_registry(registry):
@@ -19,33 +15,6 @@ def settle_registry(registry):
     with ``KeyError`` in ``_field_computed``.
     """
     registry.signal_changes()
-
-
-def _listening(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
-def ensure_http_server():
-    """An HTTP server on config["http_port"], for the tests that send
-    requests (the portal) or render PDFs (wkhtmltopdf fetches the stylesheets).
-
-    pytest-odoo starts Odoo 11's threaded server with stop=True for each test
-    module: its stop() shuts the HTTP thread down again unless the thread binds
-    the port only after stop() ran, a race that usually, not always, leaves the
-    server running. When nothing listens, start one; the port is pytest-odoo's."""
-    port = config["http_port"]
-    if _listening(port):
-        return
-    server.ThreadedServer(wsgi_server.application).http_spawn()
-    deadline = time.time() + 30
-    while not _listening(port):
-        if time.time() > deadline:
-            raise RuntimeError("no HTTP server on port %s" % port)
-        time.sleep(0.1)
 
 
 class R2CrmTestCase(SavepointCase):

@@ -11,7 +11,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import config
 
 from .. import rules
-from .common import R2CrmTestCase, ensure_http_server
+from .common import R2CrmTestCase
 
 # A 2 x 2 black PNG: what the signing pad sends, in small
 SIGNATURE = (
@@ -339,7 +339,6 @@ class TestSignature(R2CrmTestCase):
 
     def pdf_images(self, report, note):
         """How many images the protocol's PDF (wkhtmltopdf) embeds."""
-        ensure_http_server()  # wkhtmltopdf fetches the stylesheets from it
         self.env["ir.config_parameter"].sudo().set_param(
             "report.url", "http://localhost:%s" % config["http_port"]
         )

@@ -15,7 +15,7 @@ from odoo.tools import config
 from odoo.tools.safe_eval import safe_eval
 
 from .. import rules
-from .common import R2CrmTestCase, ensure_http_server, settle_registry
+from .common import R2CrmTestCase, settle_registry
 
 # Odoo sends notifications at once in tests and deletes them: keep them queued
 QUEUE = {"mail_notify_force_send": False, "mail_auto_delete": False}
@@ -51,7 +51,6 @@ class CustomerMailCase(R2CrmTestCase):
 
     def run_mail_cron(self):
         """The scheduled action, with real PDFs (wkhtmltopdf on this server)."""
-        ensure_http_server()  # wkhtmltopdf fetches the stylesheets from it
         self.env["ir.config_parameter"].sudo().set_param(
             "report.url", "http://localhost:%s" % config["http_port"]
         )
@@ -335,7 +334,6 @@ class TestPortal(HttpCase):
     def setUp(self):
         super(TestPortal, self).setUp()
         settle_registry(self.registry)
-        ensure_http_server()
         with self.registry.cursor() as cr:
             env = api.Environment(
                 cr, SUPERUSER_ID, {"tracking_disable": True, "lang": "en_US"}

@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import config
 from odoo.tools.safe_eval import safe_eval
 
-from .common import R2CrmTestCase, ensure_http_server
+from .common import R2CrmTestCase
 
 
 class TestProtocols(R2CrmTestCase):
@@ -107,7 +107,6 @@ class TestProtocols(R2CrmTestCase):
 
     def test_real_pdf_through_wkhtmltopdf(self):
         opening, _closing, case = self.service_story()
-        ensure_http_server()  # wkhtmltopdf fetches the stylesheets from it
         self.env["ir.config_parameter"].sudo().set_param(
             "report.url", "http://localhost:%s" % config["http_port"]
         )
