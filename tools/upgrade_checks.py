@@ -49,4 +49,15 @@ later = Case.create(
 )
 assert later.name == "SRV/%d/00001" % (int(year) + 1), later.name
 env.cr.rollback()
+# 11.0.1.6.0 (#16): the multi-company rules no longer expand child_of.
+for name in ("contact", "case", "device", "campaign_report"):
+    rule = env.ref("r2_crm.r2_crm_%s_rule_company" % name)
+    assert "r2_crm_company_ids" in rule.domain_force, rule.domain_force
+company = env.user.company_id
+child = env["res.company"].create({"name": "Upgrade branch", "parent_id": company.id})
+case = Case.create({"purpose": "service", "partner_id": partner.id})
+case.company_id = child
+env.user.company_ids |= child
+assert Case.sudo(clerk).search([("id", "=", case.id)]), "a branch's case is hidden"
+env.cr.rollback()
 print("upgrade checks: ok")

@@ -1,3 +1,4 @@
+from . import ir_rule
 from . import res_company
 from . import res_lang
 from . import res_users

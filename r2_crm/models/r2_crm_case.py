@@ -1,6 +1,6 @@
 import uuid
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.addons import decimal_precision as dp
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
@@ -776,6 +776,29 @@ class R2CrmCase(models.Model):
                 % {"case": self.name}
             )
 
+    def _r2_crm_log(self, body):
+        """Log ``body`` (HTML) in the case's chatter as a note of the current
+        user, as Odoo 12's _message_log does: the workflow writes it, so none
+        of message_post's access checks and reply lookups is needed, and no
+        one is notified of it."""
+        self.ensure_one()
+        Message = self.env["mail.message"]
+        email_from = Message._get_default_from()
+        return Message.sudo().create(
+            {
+                "model": self._name,
+                "res_id": self.id,
+                "record_name": self.name,
+                "body": body,
+                "message_type": "notification",
+                "subtype_id": self.env.ref("mail.mt_note").id,
+                "author_id": self.env.user.partner_id.id,
+                "email_from": email_from,
+                "reply_to": email_from,
+                "message_id": tools.generate_tracking_message_id("message-notify"),
+            }
+        )
+
     def _r2_crm_close(self, new_state, date_closed, values=None):
         """Close the cases as success or failure (buttons and results). A
         waiting case resumes first: it is done, and its days waited count."""
@@ -902,8 +925,10 @@ class R2CrmCaseLine(models.Model):
     _description = "Contract product line"
     _order = "case_id, sequence, id"
 
+    # auto_join: the department rule on lines (case_id.purpose, case_id.user_id)
+    # joins the case instead of listing every case of the department first
     case_id = fields.Many2one(
-        "r2.crm.case", required=True, ondelete="cascade", index=True
+        "r2.crm.case", required=True, ondelete="cascade", index=True, auto_join=True
     )
     sequence = fields.Integer(default=10)
     product_id = fields.Many2one("product.product", index=True)

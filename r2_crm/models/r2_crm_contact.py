@@ -101,7 +101,10 @@ class R2CrmContact(models.Model):
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", readonly=True
     )
-    case_state = fields.Selection(related="case_id.state", readonly=True)
+    # the case's own chatter tracks its state; the entry does not repeat it
+    case_state = fields.Selection(
+        related="case_id.state", readonly=True, track_visibility=False
+    )
     result_action = fields.Selection(related="result_id.action", readonly=True)
     date_deadline = fields.Date(string="Due date", index=True)
     done = fields.Boolean(index=True)
@@ -273,13 +276,22 @@ class R2CrmContact(models.Model):
             self._ensure_case_readable(vals["case_id"])
             if vals.get("result_id"):
                 self._lock_cases([vals["case_id"]])
-        contact = super(R2CrmContact, self).create(vals)
+        # An entry is itself the log of a conversation: mail.thread's "entry
+        # created" message in its own chatter would only repeat it, at the
+        # cost of half the queries of a note (the web client's create).
+        contact = (
+            super(R2CrmContact, self.with_context(mail_create_nolog=True))
+            .create(vals)
+            .with_env(self.env)
+        )
         contact._sync_task_activity()
         return contact
 
     def write(self, vals):
         self._ensure_workflow_fields(vals)
-        if vals.get("case_id"):
+        # the workflow links only the case it has just opened (S1) or
+        # imported, which its user may open
+        if vals.get("case_id") and not trust.is_workflow(self):
             self._ensure_case_readable(vals["case_id"])
         if "result_id" in vals or "case_id" in vals:
             self._lock_cases(self.mapped("case_id").ids + [vals.get("case_id")])
@@ -592,21 +604,18 @@ class R2CrmContact(models.Model):
                 )
             except rules.TransitionError as error:
                 raise contact._result_error(error.code)
+            # the e-mail and its PDF are made by the scheduled action, not
+            # while the clerk waits for the note to save; only a service case
+            # has protocols and a portal page to send
+            notify = transition.operation and contact.result_id.notify_customer
             if transition.operation == "create":
-                contact._open_case()
+                contact._open_case(notify=notify and contact.purpose == rules.SERVICE)
             elif transition.operation == "close":
                 case._r2_crm_close(transition.new_state, contact._date_local())
-            if (
-                transition.operation
-                and contact.result_id.notify_customer
-                and contact.case_id.purpose == rules.SERVICE
-            ):
-                # the e-mail and its PDF are made by the scheduled action, not
-                # while the clerk waits for the note to save; only a service
-                # case has protocols and a portal page to send
-                trust.as_workflow(contact).write(
-                    {"customer_mail_state": rules.MAIL_PENDING}
-                )
+                if notify and case.purpose == rules.SERVICE:
+                    trust.as_workflow(contact).write(
+                        {"customer_mail_state": rules.MAIL_PENDING}
+                    )
 
     # -------------------------------------------------------- customer e-mail
     @api.model
@@ -779,7 +788,9 @@ class R2CrmContact(models.Model):
             )
         return device
 
-    def _open_case(self):
+    def _open_case(self, notify=False):
+        """Open the case of an S1 note and link the note to it, in one write
+        with ``notify``: the customer is to hear of it by e-mail."""
         self.ensure_one()
         Case = self.env["r2.crm.case"]
         date_open = self._date_local()
@@ -803,13 +814,18 @@ class R2CrmContact(models.Model):
             )
             .with_env(self.env)
         )
-        case.message_post(
-            body=_("Case opened by the note %(note)s (result %(result)s).")
-            % {
-                "note": html_escape(self.name),
-                "result": html_escape(self.result_id.code),
-            },
-            subtype="mail.mt_note",
+        case._r2_crm_log(
+            "<p>%s</p>"
+            % (
+                _("Case opened by the note %(note)s (result %(result)s).")
+                % {
+                    "note": html_escape(self.name),
+                    "result": html_escape(self.result_id.code),
+                }
+            )
         )
-        self.write({"case_id": case.id})
+        values = {"case_id": case.id}
+        if notify:
+            values["customer_mail_state"] = rules.MAIL_PENDING
+        trust.as_workflow(self).write(values)
         return case

@@ -26,6 +26,15 @@ class ResPartner(models.Model):
             partner.r2_crm_case_count = Case.search_count(domain)
             partner.r2_crm_device_count = Device.search_count(domain)
 
+    def _notify_by_chat(self, message):
+        """Format the message for the web client's inbox only when someone is
+        to get it: mail.message._notify calls this for every message, also
+        with no partner, and formatting one costs a dozen queries (a note's
+        log in a case's chatter, or a case's tracking)."""
+        if not self:
+            return None
+        return super(ResPartner, self)._notify_by_chat(message)
+
     def _r2_crm_action(self, xmlid):
         self.ensure_one()
         action = self.env.ref(xmlid).read()[0]

@@ -12,3 +12,4 @@ from . import test_counter
 from . import test_customer
 from . import test_r2faktury
 from . import test_import
+from . import test_query_counts
