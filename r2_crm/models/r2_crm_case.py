@@ -263,6 +263,7 @@ class R2CrmCase(models.Model):
     def _compute_wiek(self):
         today = self._r2_crm_today()
         to_date = fields.Date.from_string
+        label = self._r2_crm_wiek_labeller()
         for case in self:
             days = rules.days_left(
                 to_date(case.date_deadline),
@@ -273,7 +274,7 @@ class R2CrmCase(models.Model):
             kind, number = rules.wiek(days, case.waiting)
             case.days_left = days or 0
             case.wiek_state = kind
-            case.wiek = case._r2_crm_wiek_label(kind, number)
+            case.wiek = label(kind, number, case.waiting_reason)
             case.duration_days = (
                 (to_date(case.date_closed) - to_date(case.date_open)).days
                 if case.date_closed and case.date_open
@@ -301,22 +302,26 @@ class R2CrmCase(models.Model):
                 case.company_id.r2_crm_repeat_days,
             )
 
-    def _r2_crm_wiek_label(self, kind, days):
-        if kind == rules.WIEK_WAITING:
-            return dict(
-                self._fields["waiting_reason"].get_description(self.env)["selection"]
-            ).get(self.waiting_reason or rules.WAIT_OTHER)
-        if kind == rules.WIEK_OVERDUE:
-            if days == 1:
-                return _("1 day overdue")
-            return _("%(days)s days overdue") % {"days": days}
-        if kind == rules.WIEK_LEFT:
-            if days == 0:
-                return _("due today")
-            if days == 1:
-                return _("1 day")
-            return _("%(days)s days") % {"days": days}
-        return False
+    def _r2_crm_wiek_labeller(self):
+        """A function (kind, days, waiting reason) -> Wiek's label, in the
+        user's language. The labels are translated once for all the cases of a
+        list: looking a term up costs more than the rest of Wiek."""
+        reasons = dict(
+            self._fields["waiting_reason"].get_description(self.env)["selection"]
+        )
+        overdue_1, overdue = _("1 day overdue"), _("%(days)s days overdue")
+        today, left_1, left = _("due today"), _("1 day"), _("%(days)s days")
+
+        def label(kind, days, reason):
+            if kind == rules.WIEK_WAITING:
+                return reasons.get(reason or rules.WAIT_OTHER)
+            if kind == rules.WIEK_OVERDUE:
+                return overdue_1 if days == 1 else overdue % {"days": days}
+            if kind == rules.WIEK_LEFT:
+                return {0: today, 1: left_1}.get(days) or left % {"days": days}
+            return False
+
+        return label
 
     def _search_days_left(self, operator, value):
         """days_left compares with the deadline: ``days_left < 0`` finds the
