@@ -454,7 +454,8 @@ class R2CrmCase(models.Model):
         """The company's default deadline after ``date_open``, as a string."""
         company = company or self.env.user.company_id
         deadline = rules.add_days(
-            fields.Date.from_string(date_open), company.r2_crm_case_deadline_days
+            fields.Date.from_string(date_open),
+            company.sudo().r2_crm_case_deadline_days,  # a setting any user reads
         )
         if deadline is None:
             raise ValidationError(

@@ -798,7 +798,8 @@ class R2CrmContact(models.Model):
         # One chatter message instead of mail.thread's creation log and the
         # tracking of every field: S1 notes come in bulk at a service desk.
         case = (
-            Case.with_context(tracking_disable=True)
+            trust.as_workflow(Case)
+            .with_context(tracking_disable=True)
             .create(
                 {
                     "purpose": self.purpose,
