@@ -210,10 +210,14 @@ class R2CrmCase(models.Model):
     ]
 
     def init(self):
-        # The open list ordered by deadline and the Overdue filter.
+        # The open list ordered by deadline and the Overdue filter; the
+        # columns of the department and company rules ride along, so that a
+        # clerk's counts (the pager, Overdue) are index-only scans too.
+        self.env.cr.execute("DROP INDEX IF EXISTS r2_crm_case_state_deadline_idx")
         self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS r2_crm_case_state_deadline_idx "
-            "ON r2_crm_case (state, date_deadline)"
+            "CREATE INDEX IF NOT EXISTS r2_crm_case_state_deadline_rules_idx "
+            "ON r2_crm_case (state, date_deadline) "
+            "INCLUDE (purpose, user_id, company_id)"
         )
 
     def _init_column(self, column_name):

@@ -143,10 +143,14 @@ class R2CrmContact(models.Model):
             "CREATE INDEX IF NOT EXISTS r2_crm_contact_partner_date_idx "
             "ON r2_crm_contact (partner_id, date DESC, id DESC)"
         )
+        # The ORM writes ('done', '=', False) as "done IS NULL OR done =
+        # false": only an index with that very predicate serves it (the first
+        # one, WHERE NOT done, left "My tasks today" a bitmap scan of 20 ms).
+        self.env.cr.execute("DROP INDEX IF EXISTS r2_crm_contact_open_task_idx")
         self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS r2_crm_contact_open_task_idx "
+            "CREATE INDEX IF NOT EXISTS r2_crm_contact_todo_idx "
             "ON r2_crm_contact (user_id, date_deadline) "
-            "WHERE type = 'task' AND NOT done"
+            "WHERE type = 'task' AND (done IS NULL OR done = false)"
         )
 
     @api.depends("case_id", "partner_id")
