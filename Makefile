@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export VENV
 
-.PHONY: run test test-file test-odoo-base bootstrap postgres lint bench clean-test-dbs
+.PHONY: run test test-file test-odoo-base bootstrap postgres lint bench load clean-test-dbs
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -44,6 +44,19 @@ lint: bootstrap
 SCALE ?= full
 bench: postgres
 	SCALE=$(SCALE) $(PY) -m bench.run_bench
+
+## make load [LOAD_SECONDS=120] [LOAD_SMOKE=1]: a service counter day under
+## locust: 20 clerks on the threaded server, on LOAD_WORKERS=2 prefork workers,
+## 10 clerks on the workers; results in bench/load.json (bench/load/run_load.py).
+## locust gets a virtualenv of its own, .venv-load: it needs a newer Werkzeug.
+LOAD_VENV := .venv-load
+load: postgres $(LOAD_VENV)/.requirements
+	$(PY) -m bench.load.run_load
+
+$(LOAD_VENV)/.requirements: bench/load/requirements.txt
+	[ -x $(LOAD_VENV)/bin/python ] || python3.11 -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install --disable-pip-version-check -q -r bench/load/requirements.txt
+	cp bench/load/requirements.txt $@
 
 ## drop click-odoo-initdb's cached template databases (rebuilt on next use)
 clean-test-dbs: postgres
