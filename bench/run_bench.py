@@ -678,9 +678,10 @@ PROFILED = (
 )
 
 
-def profiles(env, data, runs=20, top=12):
+def profiles(env, data, runs=20, top=25):
     """Where a department clerk's list and form reads spend their Python time:
-    cProfile over ``runs`` calls of each, the ``top`` functions by own time."""
+    cProfile over ``runs`` calls of each, the ``top`` functions by cumulative
+    time (a compute or a name_get shows with all it costs)."""
     import cProfile
     import io
     import pstats
@@ -697,17 +698,19 @@ def profiles(env, data, runs=20, top=12):
             profiler.runcall(func)
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
-        stats.sort_stats("tottime").print_stats(top)
+        stats.sort_stats("cumulative").print_stats(top)
         total = sum(entry[2] for entry in stats.stats.values()) / runs * 1000
         lines = [
-            line.rstrip().replace(os.path.dirname(odoo.__file__), "odoo")
+            line.rstrip()
+            .replace(os.path.dirname(odoo.__file__), "odoo")
+            .replace(ROOT + "/", "")
             for line in out.getvalue().splitlines()
             if line.strip() and line.lstrip()[:1].isdigit()
         ]
         result[name + "@department"] = dict(
             ms_per_call=round(total, 1),
             runs=runs,
-            top_by_own_time=lines,
+            top_by_cumulative_time=lines,
         )
         log("profiled %s: %.1f ms of Python a call" % (name, total))
     return result
@@ -973,8 +976,21 @@ def main():
         data.update(form_records(cr))
         if os.environ.get("PROFILE_OUT"):
             # PROFILE_OUT=file: only the profiles, to compare a change with
+            module = odoo.modules.get_module_path(devtool.MODULE)
+            commit = subprocess.run(
+                ["git", "-C", module, "rev-parse", "--short", "HEAD"],
+                stdout=subprocess.PIPE,
+                universal_newlines=True,
+            ).stdout.strip()
+            report = {
+                "measured_at": datetime.now(timezone.utc).strftime(
+                    "%Y-%m-%d %H:%M UTC"
+                ),
+                "r2_crm_commit": commit,
+                "profiles": profiles(env, data),
+            }
             with open(os.environ["PROFILE_OUT"], "w") as fp:
-                json.dump(profiles(env, data), fp, indent=2, sort_keys=True)
+                json.dump(report, fp, indent=2, sort_keys=True)
             cr.rollback()
             return
         results = measure_kinds(env, data, scale["runs"])
