@@ -109,6 +109,7 @@ def cmd_run(args):
     extra = ["-u", MODULE] if state == "installed" else ["-i", MODULE]
     if args.workers:
         extra += prefork_options(args.workers, args.port + 3)
+    set_report_url(args.db, prefork_report_url(args.port) if args.workers else None)
     cmd = odoo_cmd(args.db, "--http-port=%d" % args.port, *extra)
     print(
         "run: %s %s on http://localhost:%d (admin/admin)%s"
@@ -138,6 +139,32 @@ PREFORK_LIMITS = {
     "limit-memory-soft": 2048 * 1024 * 1024,
     "limit-memory-hard": 2560 * 1024 * 1024,
 }
+
+
+def prefork_report_url(port):
+    """Where wkhtmltopdf fetches a report's stylesheets on the prefork server
+    of ``port``: its gevent process (longpolling, port + 3), which serves any
+    number of such requests at once. Fetched from the HTTP workers, two
+    protocols printed at the same moment on two workers each wait for a free
+    worker until the request times out (make load showed it with 2 clerks)."""
+    return "http://127.0.0.1:%d" % (port + 3)
+
+
+def set_report_url(db, url):
+    """Point the system parameter report.url of ``db`` at ``url``; None
+    removes the value make run set for workers (web.base.url serves again)."""
+    if url:
+        sql = (
+            "DELETE FROM ir_config_parameter WHERE key = 'report.url';"
+            "INSERT INTO ir_config_parameter (key, value, create_date, write_date) "
+            "VALUES ('report.url', '%s', now(), now())" % url
+        )
+    else:
+        sql = (
+            "DELETE FROM ir_config_parameter WHERE key = 'report.url' "
+            "AND value LIKE 'http://127.0.0.1:%'"
+        )
+    subprocess.run(["psql", "-d", db, "-qc", sql], check=True)
 
 
 def prefork_options(workers, longpolling_port):

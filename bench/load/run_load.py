@@ -25,7 +25,8 @@ locust runs from its own, ``.venv-load`` (``make load`` creates it from
 
 Environment: ``LOAD_SECONDS`` (120), ``LOAD_CLERKS`` (20),
 ``LOAD_LATENCY_CLERKS`` (10), ``LOAD_WORKERS`` (2), ``LOAD_THINK`` (seconds a
-clerk pauses between steps, 0; ``LOAD_LATENCY_THINK`` for the 10 clerks only),
+clerk pauses between steps, 0; ``LOAD_LATENCY_THINK`` for the 10 clerks
+only, 3), ``LOAD_STYLESHEETS_FROM`` (longpolling or workers, see below),
 ``LOAD_NOTES`` (plain notes per case, 2),
 ``LOAD_TIMEOUT`` (seconds per request, 60), ``LOAD_SCENARIOS`` (a
 comma-separated subset of the scenario names), ``LOAD_DB``, ``LOAD_PORT``
@@ -63,15 +64,20 @@ CLERKS = int(os.environ.get("LOAD_CLERKS", "4" if SMOKE else "20"))
 LATENCY_CLERKS = int(os.environ.get("LOAD_LATENCY_CLERKS", "2" if SMOKE else "10"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "2"))
 THINK = float(os.environ.get("LOAD_THINK", "0"))
-LATENCY_THINK = float(os.environ.get("LOAD_LATENCY_THINK", str(THINK)))
+# The 10 clerks of the latency scenario work at a (quick) human pace: 3 s on
+# average between two steps. Back to back, 10 clerks keep both cores of this
+# machine busy and S1's p95 measures the queue, not the clerk's wait.
+LATENCY_THINK = float(os.environ.get("LOAD_LATENCY_THINK", "3"))
 NOTES = int(os.environ.get("LOAD_NOTES", "2"))
 TIMEOUT = int(os.environ.get("LOAD_TIMEOUT", "60"))
 DB = os.environ.get("LOAD_DB", "r2crm_load")
 FIRST_PORT = int(os.environ.get("LOAD_PORT", "8269"))
 # Where wkhtmltopdf fetches the protocol's stylesheets from on the prefork
-# server: "" (report.url unset: web.base.url, the HTTP workers themselves) or
-# "longpolling" (report.url: the server's gevent process on port + 3)
-STYLESHEETS_FROM = os.environ.get("LOAD_STYLESHEETS_FROM", "")
+# server: "longpolling" (report.url: the server's gevent process on port + 3,
+# as make run WORKERS=N sets it, devtool.prefork_report_url) or "workers"
+# (report.url unset: web.base.url, the HTTP workers themselves, which two
+# prints at once starve)
+STYLESHEETS_FROM = os.environ.get("LOAD_STYLESHEETS_FROM", "longpolling")
 UPDATE = os.environ.get("LOAD_UPDATE", "1") != "0"
 CLERK_PREFIX = "clerk"
 LOCUST = os.environ.get(
@@ -664,7 +670,7 @@ def run_scenario(scenario):
     url = "http://127.0.0.1:%d" % port
     report_url = None
     if scenario["workers"] and STYLESHEETS_FROM == "longpolling":
-        report_url = "http://127.0.0.1:%d" % (port + 3)
+        report_url = devtool.prefork_report_url(port)
     result["stylesheets_from"] = report_url or url
     set_base_url(url, report_url)
     before = high_water()
@@ -769,8 +775,8 @@ def main():
     os.makedirs(LOG_DIR, exist_ok=True)
     if not os.access(LOCUST, os.X_OK):
         sys.exit("load: %s missing: make load creates .venv-load" % LOCUST)
-    if STYLESHEETS_FROM not in ("", "longpolling"):
-        sys.exit("load: LOAD_STYLESHEETS_FROM is '' or longpolling")
+    if STYLESHEETS_FROM not in ("workers", "longpolling"):
+        sys.exit("load: LOAD_STYLESHEETS_FROM is longpolling or workers")
     runs = scenarios()
     prepare_database(max(run["clerks"] for run in runs))
     results = collections.OrderedDict()
@@ -792,8 +798,10 @@ def main():
             "notes_per_case": NOTES,
             "request_timeout_s": TIMEOUT,
             "scheduled_actions": "off",
-            "stylesheets_on_workers_from": STYLESHEETS_FROM
-            or "web.base.url (the HTTP workers)",
+            "stylesheets_on_workers_from": {
+                "longpolling": "report.url: the gevent process (as make run)",
+                "workers": "web.base.url: the HTTP workers",
+            }[STYLESHEETS_FROM],
             "percentiles": "nearest rank over every step, failed ones included",
             "rps": "HTTP requests finished before locust stopped, per second",
         },
