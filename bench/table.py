@@ -1,44 +1,131 @@
-"""Print bench/results.json as the Markdown table of the README."""
+"""Print bench/results.json (make bench) or bench/load.json (make load) as the
+Markdown tables of the README: ``python -m bench.table [file]``."""
 
 import json
 import os
 import sys
 
-path = (
-    sys.argv[1]
-    if len(sys.argv) > 1
-    else os.path.join(os.path.dirname(os.path.abspath(__file__)), "results.json")
-)
-with open(path) as fp:
-    report = json.load(fp)
-print(
-    "Measured %s on %s, scale %s.\n"
-    % (report["measured_at"], report["machine"], report["scale"]["name"])
-)
-print(
-    "| operation | ORM ms | SQL ms | ratio | target | against | ORM / SQL "
-    "| vs superuser | queries |"
-)
-print("| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
-for name, e in report["operations"].items():
+HERE = os.path.dirname(os.path.abspath(__file__))
 
-    def fmt(value):
-        return "-" if value is None else ("%.2f" % value)
 
-    target = e["target_ratio"]
-    met = "" if target is None else (" ✓" if e["ratio"] <= target else " ✗")
+def fmt(value):
+    return "-" if value is None else ("%.2f" % value)
+
+
+def bench_table(report):
     print(
-        "| %s | %s | %s | %s%s | %s | %s | %s | %s | %s |"
+        "Measured %s on %s, scale %s.\n"
+        % (report["measured_at"], report["machine"], report["scale"]["name"])
+    )
+    print(
+        "| operation | ORM ms | SQL ms | ratio | target | against | ORM / SQL "
+        "| vs superuser | queries |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
+    for name, e in report["operations"].items():
+        target = e["target_ratio"]
+        met = "" if target is None else (" ✓" if e["ratio"] <= target else " ✗")
+        print(
+            "| %s | %s | %s | %s%s | %s | %s | %s | %s | %s |"
+            % (
+                name,
+                fmt(e["orm_ms"]),
+                fmt(e["sql_ms"]),
+                fmt(e["ratio"]),
+                met,
+                fmt(target),
+                e["baseline"],
+                fmt(e.get("ratio_sql")),
+                fmt(e.get("ratio_superuser")),
+                e["queries"],
+            )
+        )
+
+
+def profile_table(profiles, label):
+    """Per profiled read: its Python time under cProfile, and the functions of
+    r2_crm among the 25 with the most cumulative time."""
+    print("\n%s\n" % label)
+    header = "| read, as the clerk | ms a call (profiled) | r2_crm's, s in all calls |"
+    print(header)
+    print("| --- | ---: | --- |")
+    for name, entry in sorted(profiles.items()):
+        lines = entry["top_by_cumulative_time"]
+        ours = [
+            "`%s` %s" % (line.split()[-1].split("/")[-1], line.split()[3])
+            for line in lines
+            if "r2_crm/" in line and "bench/" not in line
+        ]
+        print(
+            "| %s | %.1f | %s |"
+            % (name, entry["ms_per_call"], ", ".join(ours) or "none in the top 25")
+        )
+
+
+def load_table(report):
+    machine = report["machine"]
+    print(
+        "Measured %s on %d cores, PostgreSQL %s, locust %s, %d s a scenario.\n"
         % (
-            name,
-            fmt(e["orm_ms"]),
-            fmt(e["sql_ms"]),
-            fmt(e["ratio"]),
-            met,
-            fmt(target),
-            e["baseline"],
-            fmt(e.get("ratio_sql")),
-            fmt(e.get("ratio_superuser")),
-            e["queries"],
+            report["measured_at"],
+            machine["cores"],
+            machine["postgresql"],
+            machine["locust"],
+            report["settings"]["seconds"],
         )
     )
+    print(
+        "| scenario | clerks | workers | pause s | req/s | customers | errors "
+        "| S1 p50 / p95 ms | print p50 / p95 ms | all records found |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for name, s in report["scenarios"].items():
+        steps = s["steps"]
+        print(
+            "| %s | %d | %d | %s | %.1f | %d | %d | %.0f / %.0f | %.0f / %.0f | %s |"
+            % (
+                name,
+                s["clerks"],
+                s["workers"],
+                s.get("think_seconds", 0),
+                s["rps"],
+                s["cycles"],
+                s["errors"]["count"],
+                steps["s1_intake"]["p50_ms"],
+                steps["s1_intake"]["p95_ms"],
+                steps["print_intake"]["p50_ms"],
+                steps["print_intake"]["p95_ms"],
+                "yes" if s["db_check"]["ok"] else "no",
+            )
+        )
+    print()
+    for name, target in report["targets"].items():
+        print(
+            "- %s: %s (target %s) %s"
+            % (
+                name,
+                json.dumps(target["value"], sort_keys=True),
+                target["target"],
+                {True: "✓", False: "✗", None: "-"}[target["met"]],
+            )
+        )
+
+
+def main():
+    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "results.json")
+    with open(path) as fp:
+        report = json.load(fp)
+    if "scenarios" in report:
+        load_table(report)
+    elif "operations" in report:
+        bench_table(report)
+    if "profiles" in report:
+        profile_table(
+            report["profiles"],
+            "Profiles of %s (%s)"
+            % (report.get("r2_crm_commit", "this tree"), report["measured_at"]),
+        )
+
+
+if __name__ == "__main__":
+    main()
