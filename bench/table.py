@@ -76,13 +76,18 @@ def load_table(report):
     )
     print(
         "| scenario | clerks | workers | pause s | req/s | customers | errors "
-        "| S1 p50 / p95 ms | print p50 / p95 ms | all records found |"
+        "| S1 p50 / p95 ms | print p50 / p95 ms | all records found "
+        "| cores busy | largest process MiB |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print(
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- "
+        "| ---: | ---: |"
+    )
     for name, s in report["scenarios"].items():
         steps = s["steps"]
         print(
-            "| %s | %d | %d | %s | %.1f | %d | %d | %.0f / %.0f | %.0f / %.0f | %s |"
+            "| %s | %d | %d | %s | %.1f | %d | %d | %.0f / %.0f | %.0f / %.0f "
+            "| %s | %s | %s |"
             % (
                 name,
                 s["clerks"],
@@ -96,6 +101,8 @@ def load_table(report):
                 steps["print_intake"]["p50_ms"],
                 steps["print_intake"]["p95_ms"],
                 "yes" if s["db_check"]["ok"] else "no",
+                s["cpu_seconds"]["machine_cores_busy"],
+                s.get("memory", {}).get("largest_mib", "-"),
             )
         )
     print()

@@ -634,6 +634,28 @@ def tree_seconds(pid, children):
     return total
 
 
+def tree_memory(pid):
+    """Resident memory of the server's processes at the end of a run, in MiB:
+    the largest one (a worker, or the threaded server) and all of them."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root] + root.children(recursive=True)
+    except psutil.NoSuchProcess:
+        return {}
+    sizes = []
+    for proc in procs:
+        try:
+            if "wkhtmltopdf" not in " ".join(proc.cmdline()):
+                sizes.append(proc.memory_info().rss / 1024.0 / 1024.0)
+        except psutil.NoSuchProcess:
+            continue
+    return {
+        "processes": len(sizes),
+        "largest_mib": round(max(sizes), 1) if sizes else None,
+        "total_mib": round(sum(sizes), 1),
+    }
+
+
 def backend_seconds():
     """CPU seconds of the PostgreSQL backends connected to the load database."""
     total = 0.0
@@ -684,6 +706,7 @@ def run_scenario(scenario):
         meter = CpuMeter(proc)
         result["locust_exit"] = run_locust(scenario, url, prefix)
         result["cpu_seconds"] = meter.stop()
+        result["memory"] = tree_memory(proc.pid)
     finally:
         stop_server(proc)
     lines = read_lines(prefix + "-clerks.jsonl")
