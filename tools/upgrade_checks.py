@@ -55,9 +55,22 @@ for name in ("contact", "case", "device", "campaign_report"):
     assert "r2_crm_company_ids" in rule.domain_force, rule.domain_force
 company = env.user.company_id
 child = env["res.company"].create({"name": "Upgrade branch", "parent_id": company.id})
-case = Case.create({"purpose": "service", "partner_id": partner.id})
-case.company_id = child
-env.user.company_ids |= child
-assert Case.sudo(clerk).search([("id", "=", case.id)]), "a branch's case is hidden"
+head_clerk = (
+    env["res.users"]
+    .with_context(no_reset_password=True)
+    .create(
+        {
+            "name": "Upgrade head-office clerk",
+            "login": "r2_upgrade_head_clerk",
+            "company_id": company.id,
+            "company_ids": [(6, 0, (company | child).ids)],
+            "groups_id": [(6, 0, env.ref("r2_crm.r2_crm_group_user").ids)],
+        }
+    )
+)
+case = Case.create(
+    {"purpose": "service", "partner_id": partner.id, "company_id": child.id}
+)
+assert Case.sudo(head_clerk).search([("id", "=", case.id)]), "a branch's case hidden"
 env.cr.rollback()
 print("upgrade checks: ok")
