@@ -251,6 +251,34 @@ class Clerk(FastHttpUser):
         except StepFailed:
             pass
 
+    def case_note(self, step, kind, case_id, partner, **values):
+        """Write a note on the case (``values``: its name, description and
+        maybe result) and log the clerk's acknowledgement of it."""
+        entry = self.call(
+            step,
+            "r2.crm.contact",
+            "create",
+            [
+                dict(
+                    values,
+                    type="note",
+                    purpose="service",
+                    partner_id=partner,
+                    case_id=case_id,
+                )
+            ],
+        )
+        log_line(
+            {
+                "ack": "contact",
+                "kind": kind,
+                "contact": entry,
+                "case": case_id,
+                "clerk": self.login,
+            }
+        )
+        return entry
+
     def cycle(self):
         partner = random.choice(self.partners)
         serial = "LOAD-%s-%d" % (self.login, random.randrange(10**9))
@@ -320,56 +348,24 @@ class Clerk(FastHttpUser):
         for number in range(NOTES_PER_CASE):
             self.think()
             with Step(self, "add_note"):
-                entry = self.call(
+                self.case_note(
                     "add_note",
-                    "r2.crm.contact",
-                    "create",
-                    [
-                        {
-                            "type": "note",
-                            "purpose": "service",
-                            "partner_id": partner,
-                            "case_id": case_id,
-                            "name": "Diagnoza %d: %s" % (number + 1, serial),
-                            "description": "Wymieniono głowicę drukującą.",
-                        }
-                    ],
-                )
-                log_line(
-                    {
-                        "ack": "contact",
-                        "kind": "note",
-                        "contact": entry,
-                        "case": case_id,
-                        "clerk": self.login,
-                    }
+                    "note",
+                    case_id,
+                    partner,
+                    name="Diagnoza %d: %s" % (number + 1, serial),
+                    description="Wymieniono głowicę drukującą.",
                 )
         self.think()
         with Step(self, "s2_close"):
-            closing = self.call(
+            self.case_note(
                 "s2_close",
-                "r2.crm.contact",
-                "create",
-                [
-                    {
-                        "type": "note",
-                        "purpose": "service",
-                        "partner_id": partner,
-                        "case_id": case_id,
-                        "name": "Wydano klientowi %s" % serial,
-                        "description": "Naprawiono, sprawdzono.",
-                        "result_id": self.s2,
-                    }
-                ],
-            )
-            log_line(
-                {
-                    "ack": "contact",
-                    "kind": "close",
-                    "contact": closing,
-                    "case": case_id,
-                    "clerk": self.login,
-                }
+                "close",
+                case_id,
+                partner,
+                name="Wydano klientowi %s" % serial,
+                description="Naprawiono, sprawdzono.",
+                result_id=self.s2,
             )
         self.think()
         with Step(self, "print_intake"):
