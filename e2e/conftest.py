@@ -43,17 +43,7 @@ def base_url():
     # wkhtmltopdf fetches the report's CSS from web.base.url with the user's
     # session: pointed at another server (make run on 8069), that server
     # would drop the session of this database and log the browser out
-    subprocess.run(
-        [
-            "psql",
-            "-d",
-            db,
-            "-qc",
-            "UPDATE ir_config_parameter SET value = 'http://localhost:%d' "
-            "WHERE key = 'web.base.url'" % port,
-        ],
-        check=True,
-    )
+    devtool.set_system_parameter(db, "web.base.url", "http://localhost:%d" % port)
     log = open(os.path.join(ROOT, ".test-logs", "e2e-server.log"), "w")
     server = subprocess.Popen(
         devtool.odoo_cmd(

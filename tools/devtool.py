@@ -150,20 +150,29 @@ def prefork_report_url(port):
     return "http://127.0.0.1:%d" % (port + 3)
 
 
+def set_system_parameter(db, key, value):
+    """Set the system parameter ``key`` of ``db`` to ``value`` (ours: a URL),
+    with the server stopped or elsewhere, as psql does it."""
+    value = "'%s'" % value.replace("'", "''")
+    sql = (
+        "UPDATE ir_config_parameter SET value = {value} WHERE key = '{key}';"
+        "INSERT INTO ir_config_parameter (key, value, create_date, write_date) "
+        "SELECT '{key}', {value}, now(), now() WHERE NOT EXISTS "
+        "(SELECT 1 FROM ir_config_parameter WHERE key = '{key}')"
+    ).format(key=key, value=value)
+    subprocess.run(["psql", "-d", db, "-qc", sql], check=True)
+
+
 def set_report_url(db, url):
     """Point the system parameter report.url of ``db`` at ``url``; None
     removes the value make run set for workers (web.base.url serves again)."""
     if url:
-        sql = (
-            "DELETE FROM ir_config_parameter WHERE key = 'report.url';"
-            "INSERT INTO ir_config_parameter (key, value, create_date, write_date) "
-            "VALUES ('report.url', '%s', now(), now())" % url
-        )
-    else:
-        sql = (
-            "DELETE FROM ir_config_parameter WHERE key = 'report.url' "
-            "AND value LIKE 'http://127.0.0.1:%'"
-        )
+        set_system_parameter(db, "report.url", url)
+        return
+    sql = (
+        "DELETE FROM ir_config_parameter WHERE key = 'report.url' "
+        "AND value LIKE 'http://127.0.0.1:%'"
+    )
     subprocess.run(["psql", "-d", db, "-qc", sql], check=True)
 
 

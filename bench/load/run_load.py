@@ -214,25 +214,8 @@ def clerk_ids():
 def set_base_url(url, report_url=None):
     """web.base.url is where wkhtmltopdf fetches the stylesheets, unless
     report.url is set (only with ``report_url``)."""
-    with connect() as conn, conn.cursor() as cr:
-        cr.execute("DELETE FROM ir_config_parameter WHERE key = 'report.url'")
-        if report_url:
-            cr.execute(
-                "INSERT INTO ir_config_parameter (key, value, create_date, "
-                "write_date) VALUES ('report.url', %s, now(), now())",
-                (report_url,),
-            )
-        cr.execute(
-            "UPDATE ir_config_parameter SET value = %s WHERE key = 'web.base.url'",
-            (url,),
-        )
-        if not cr.rowcount:
-            cr.execute(
-                "INSERT INTO ir_config_parameter (key, value, create_date, "
-                "write_date) VALUES ('web.base.url', %s, now(), now())",
-                (url,),
-            )
-    conn.close()
+    devtool.set_report_url(DB, report_url)
+    devtool.set_system_parameter(DB, "web.base.url", url)
 
 
 def high_water():
