@@ -286,9 +286,7 @@ def fill(env, s):
         }
     )
     cr.commit()
-    # as autovacuum leaves a live database: statistics, and the visibility
-    # map that index-only scans need (VACUUM cannot run in a transaction)
-    subprocess.run(["psql", "-d", cr.dbname, "-qc", "VACUUM ANALYZE"], check=True)
+    vacuum_analyze(cr.dbname)
     log(
         "generated %(cases)d cases, %(contacts)d contacts, %(campaigns)d campaigns, "
         "%(invoices)d invoices in %(t).1f s" % dict(s, t=time.time() - t0)
@@ -328,9 +326,16 @@ def count_queries(env, func, before):
     return env.cr.sql_log_count - start
 
 
-def explain(env, sql, params):
-    env.cr.execute("EXPLAIN " + sql, params)
+def explain(env, sql, params, options=""):
+    env.cr.execute("EXPLAIN %s %s" % (options, sql), params)
     return "\n".join(row[0] for row in env.cr.fetchall())
+
+
+def vacuum_analyze(db, tables=""):
+    """VACUUM ANALYZE, as autovacuum leaves a live database: statistics, and
+    the visibility map that index-only scans need. VACUUM cannot run in a
+    transaction: commit first."""
+    subprocess.run(["psql", "-d", db, "-qc", "VACUUM ANALYZE " + tables], check=True)
 
 
 def measure(env, ops, runs):
@@ -724,8 +729,7 @@ def campaign_physical(env, data, runs):
     cr = env.cr
     big = data["big_campaign"]
     sql = CAMPAIGN_STATS_SQL
-    cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, ((big,),))
-    plain_plan = "\n".join(row[0] for row in cr.fetchall())
+    plain_plan = explain(env, sql, ((big,),), "(ANALYZE, BUFFERS)")
     cr.execute(
         "CREATE INDEX IF NOT EXISTS bench_case_campaign_covering ON r2_crm_case "
         "(campaign_id, state) INCLUDE (date_open, date_closed, id)"
@@ -735,24 +739,14 @@ def campaign_physical(env, data, runs):
         "(r2_crm_case_id) INCLUDE (state, type, amount_untaxed_signed)"
     )
     cr.commit()
-    subprocess.run(
-        [
-            "psql",
-            "-d",
-            cr.dbname,
-            "-qc",
-            "VACUUM ANALYZE r2_crm_case, account_invoice, r2_crm_campaign_cost",
-        ],
-        check=True,
-    )
+    vacuum_analyze(cr.dbname, "r2_crm_case, account_invoice, r2_crm_campaign_cost")
 
     def run():
         cr.execute(sql, ((big,),))
         return cr.fetchall()
 
     best = median_ms(run, runs)
-    cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, ((big,),))
-    best_plan = "\n".join(row[0] for row in cr.fetchall())
+    best_plan = explain(env, sql, ((big,),), "(ANALYZE, BUFFERS)")
     cr.execute("SELECT COUNT(*) FROM r2_crm_case WHERE campaign_id = %s", (big,))
     cases = cr.fetchone()[0]
     log("campaign statistics: %.1f ms with covering indexes" % best)
