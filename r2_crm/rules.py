@@ -4,9 +4,15 @@ The models call these functions; ``tests/test_rules.py`` tests them directly.
 Dates are ``datetime.date`` objects here: the models convert Odoo's strings.
 """
 
+import base64
+import binascii
+import hashlib
+import io
 import re
 from collections import namedtuple
 from datetime import timedelta
+
+from PIL import Image
 
 # Purposes (Cel) of entries and cases; a user's department is one of them.
 SALE = "sale"
@@ -137,6 +143,69 @@ def normalize_serial(serial):
     return "".join(char for char in (serial or "") if char.isalnum()).upper()
 
 
+# The customer's signature: a PNG or JPEG image that decodes, of at most
+# 256 KB and of a size a signing pad draws.
+SIGNATURE_MAX_BYTES = 256 * 1024
+SIGNATURE_MAX_SIDE = 4000
+SIGNATURE_FORMATS = ("PNG", "JPEG")
+# Why a signature is refused (signature_problem)
+SIG_EMPTY = "empty"
+SIG_NOT_BASE64 = "not_base64"
+SIG_TOO_LARGE = "too_large"
+SIG_NOT_IMAGE = "not_image"
+SIG_FORMAT = "format"
+SIG_DIMENSIONS = "dimensions"
+
+
+def signature_bytes(value):
+    """The bytes of a signature sent as base64 (as Odoo's binary fields and
+    the signing pad send it, with or without a ``data:image/...;base64,``
+    prefix); ValueError when it is not base64."""
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    value = re.sub(r"^data:[\w/+.-]+;base64,", "", (value or "").strip())
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("not base64")
+
+
+def signature_problem(data):
+    """Why the image ``data`` (bytes) cannot be a customer's signature, one of
+    the SIG_ codes, or None when it can: a PNG or JPEG that decodes whole, of
+    at most SIGNATURE_MAX_BYTES and SIGNATURE_MAX_SIDE pixels a side (so that
+    a small file cannot unpack to gigabytes)."""
+    if not data:
+        return SIG_EMPTY
+    if len(data) > SIGNATURE_MAX_BYTES:
+        return SIG_TOO_LARGE
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in SIGNATURE_FORMATS:
+                return SIG_FORMAT
+            if max(image.size) > SIGNATURE_MAX_SIDE:
+                return SIG_DIMENSIONS
+            image.load()  # decodes every pixel: a cut or forged file fails
+    except Exception:  # pylint: disable=broad-except
+        # Pillow raises many kinds (OSError, SyntaxError, zlib.error, ...)
+        return SIG_NOT_IMAGE
+    return None
+
+
+def signature_format(data):
+    """The image format Pillow reads in ``data`` (PNG, GIF, ...), or None."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.format
+    except Exception:  # pylint: disable=broad-except
+        return None
+
+
+def signature_digest(data):
+    """The SHA-256 of a signature's bytes, as the chatter records it."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def is_repeat(date_open, successes, repeat_days):
     """A repeat repair: the device's earlier case closed as success at most
     ``repeat_days`` before this intake (``successes``: their closing dates)."""
@@ -181,17 +250,45 @@ def number_pattern(prefix, suffix=""):
     )
 
 
+# A sequence's counter is a PostgreSQL integer; the numbering continues
+# after the highest number, so that number is at most one less.
+MAX_SEQUENCE_NUMBER = 2**31 - 2
+MIN_SEQUENCE_YEAR, MAX_SEQUENCE_YEAR = 1900, 2999
+
+
+def _read_number(pattern, name):
+    """(year or None, number) of a case number the pattern reads, or None."""
+    match = pattern.match(name or "")
+    if not match:
+        return None
+    year = match.groupdict().get("year")
+    return (int(year) if year else None), int(match.group("number"))
+
+
+def beyond_numbering(name, prefix, suffix=""):
+    """True when ``name`` reads as a number of this numbering that its
+    counter cannot continue from: a number past MAX_SEQUENCE_NUMBER, or a
+    year outside MIN_SEQUENCE_YEAR..MAX_SEQUENCE_YEAR."""
+    read = _read_number(number_pattern(prefix, suffix), name)
+    if not read:
+        return False
+    year, number = read
+    return number > MAX_SEQUENCE_NUMBER or (
+        year is not None and not MIN_SEQUENCE_YEAR <= year <= MAX_SEQUENCE_YEAR
+    )
+
+
 def highest_numbers(names, prefix, suffix=""):
     """{year or None: the highest number} among the case numbers ``names``
-    that a sequence with this prefix and suffix could have drawn."""
+    that a sequence with this prefix and suffix could have drawn (those
+    beyond_numbering are passed over: no counter reaches them)."""
     pattern = number_pattern(prefix, suffix)
     highest = {}
     for name in names:
-        match = pattern.match(name or "")
-        if match:
-            year = match.groupdict().get("year")
-            year = int(year) if year else None
-            highest[year] = max(highest.get(year, 0), int(match.group("number")))
+        read = _read_number(pattern, name)
+        if read and not beyond_numbering(name, prefix, suffix):
+            year, number = read
+            highest[year] = max(highest.get(year, 0), number)
     return highest
 
 

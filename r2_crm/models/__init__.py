@@ -6,6 +6,7 @@ from . import res_partner
 from . import r2_crm_company_mixin
 from . import r2_crm_in_use
 from . import r2_crm_purpose_mixin
+from . import r2_crm_workflow_mixin
 from . import r2_crm_result
 from . import r2_crm_level
 from . import r2_crm_failure_reason
@@ -13,6 +14,7 @@ from . import r2_crm_campaign
 from . import r2_crm_device
 from . import r2_crm_case
 from . import r2_crm_contact
+from . import r2_crm_contact_signature
 from . import mail_activity
 from . import mail_message
 from . import account_invoice

@@ -1,6 +1,6 @@
 import uuid
 
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.addons import decimal_precision as dp
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
@@ -12,20 +12,8 @@ SEQUENCE_CODES = {
     rules.SERVICE: "r2.crm.case.service",
     rules.OTHER: "r2.crm.case.other",
 }
-# What only the workflow writes: the number, and what the transitions set.
-WORKFLOW_FIELDS = (
-    "name",
-    "state",
-    "date_closed",
-    "failure_reason_id",
-    "failure_note",
-    "waiting",
-    "waiting_reason",
-    "waiting_since",
-    "days_waited",
-    "access_token",
-)
-# ... of which a manager may correct these on a fiasco (tracked in the chatter)
+# Of the fields only the workflow writes (R2CrmCase._r2_crm_workflow_fields),
+# a manager may correct these on a fiasco (tracked in the chatter)
 CORRECTABLE_FIELDS = ("failure_reason_id", "failure_note")
 
 
@@ -38,8 +26,22 @@ class R2CrmCase(models.Model):
         "portal.mixin",
         "r2.crm.purpose.mixin",
         "r2.crm.in.use.mixin",
+        "r2.crm.workflow.mixin",
     ]
     _order = "date_deadline, id desc"
+    # What only the workflow writes: the number, and what the transitions set.
+    _r2_crm_workflow_fields = (
+        "name",
+        "state",
+        "date_closed",
+        "failure_reason_id",
+        "failure_note",
+        "waiting",
+        "waiting_reason",
+        "waiting_since",
+        "days_waited",
+        "access_token",
+    )
     _r2_crm_used_by = [
         ("r2.crm.contact", "case_id"),
         ("account.invoice", "r2_crm_case_id"),
@@ -435,12 +437,16 @@ class R2CrmCase(models.Model):
 
     @api.model
     def create(self, vals):
-        purpose = vals.get("purpose") or self._default_purpose()
-        self._ensure_can_create(dict(vals, purpose=purpose))
+        # copy() calls create() on the record it copies: the checks are those
+        # of a new case all the same
+        Case = self.browse()
+        vals = Case._r2_crm_check_dates(vals)
+        purpose = vals.get("purpose") or Case._default_purpose()
+        Case._ensure_can_create(dict(vals, purpose=purpose))
         date_open = vals.get("date_open") or fields.Date.context_today(self)
-        if purpose == rules.SERVICE and "date_deadline" not in vals:
-            vals["date_deadline"] = self._r2_crm_default_deadline(date_open)
-        if vals.get("name") in (None, False, "", "/", _("New")):
+        if purpose == rules.SERVICE and not vals.get("date_deadline"):
+            vals["date_deadline"] = Case._r2_crm_default_deadline(date_open)
+        if vals.get("name") in Case._r2_crm_workflow_initial("name"):
             # numbered in the year it opens: SRV/2027/00001 after SRV/2026/...
             vals["name"] = (
                 self.env["ir.sequence"]
@@ -451,8 +457,21 @@ class R2CrmCase(models.Model):
         return super(R2CrmCase, self).create(self._suggest_probability(vals))
 
     def write(self, vals):
+        vals = self._r2_crm_check_dates(vals)
         self._ensure_workflow_fields(vals)
         return super(R2CrmCase, self).write(self._suggest_probability(vals))
+
+    def copy(self, default=None):
+        """A duplicate is a new case: open, numbered anew, opened today (and
+        so due by the company's deadline if it is a service case), without
+        closing, fiasco or waiting data and without entries."""
+        self.ensure_one()
+        default = dict(default or {})
+        today = fields.Date.context_today(self)
+        default.setdefault("date_open", today)
+        if not self.date_deadline or self.date_deadline < today:
+            default.setdefault("date_deadline", False)
+        return super(R2CrmCase, self).copy(default)
 
     def _r2_crm_default_deadline(self, date_open, company=None):
         """The company's default deadline after ``date_open``, as a string."""
@@ -539,8 +558,18 @@ class R2CrmCase(models.Model):
         if isinstance(probability, (int, float)) and not 0 <= probability <= 100:
             raise ValidationError(_("Probability: it must be between 0 and 100."))
 
-    def _r2_crm_field_label(self, name):
-        return self._fields[name].get_description(self.env)["string"]
+    def _r2_crm_workflow_initial(self, name):
+        values = super(R2CrmCase, self)._r2_crm_workflow_initial(name)
+        return values + ["/"] if name == "name" else values
+
+    def _r2_crm_workflow_error(self, name):
+        return UserError(
+            _(
+                "%(field)s is set by the workflow (the buttons, the results and the "
+                "fiasco wizard) and cannot be written directly."
+            )
+            % {"field": self._r2_crm_field_label(name)}
+        )
 
     def _ensure_workflow_fields(self, vals):
         """The number, the status, the closing date and the fiasco reason are
@@ -548,31 +577,10 @@ class R2CrmCase(models.Model):
         wizard. A manager may correct the reason and note of a fiasco."""
         if trust.is_workflow(self):
             return
-        if not self:  # create: the number is drawn, a new case is open
-            new = {
-                "name": (None, False, "", "/", _("New")),
-                "state": (None, rules.OPEN),
-            }
-            changed = [
-                name
-                for name in WORKFLOW_FIELDS
-                if vals.get(name) not in new.get(name, (None, False, ""))
-            ]
-        else:
-            changed = [
-                name
-                for name in WORKFLOW_FIELDS
-                if name in vals
-                and any(
-                    self._fields[name].convert_to_write(case[name], case)
-                    != (vals[name] or False)
-                    for case in self
-                )
-            ]
-        if not changed:
-            return
+        changed = self._r2_crm_workflow_changes(vals)
         if (
             self
+            and changed
             and set(changed) <= set(CORRECTABLE_FIELDS)
             and set(self.mapped("state")) == {rules.FAILURE}
         ):
@@ -583,13 +591,7 @@ class R2CrmCase(models.Model):
             if "failure_reason_id" in changed and not vals["failure_reason_id"]:
                 raise ValidationError(_("Fiasco reason: a fiasco needs a reason."))
             return
-        raise UserError(
-            _(
-                "%(field)s is set by the workflow (the buttons, the results and the "
-                "fiasco wizard) and cannot be written directly."
-            )
-            % {"field": self._r2_crm_field_label(changed[0])}
-        )
+        super(R2CrmCase, self)._ensure_workflow_fields(vals)
 
     # --------------------------------------------------------------- actions
     def _ensure_state(self, allowed, message):
@@ -785,29 +787,6 @@ class R2CrmCase(models.Model):
                 )
                 % {"case": self.name}
             )
-
-    def _r2_crm_log(self, body):
-        """Log ``body`` (HTML) in the case's chatter as a note of the current
-        user, as Odoo 12's _message_log does: the workflow writes it, so none
-        of message_post's access checks and reply lookups is needed, and no
-        one is notified of it."""
-        self.ensure_one()
-        Message = self.env["mail.message"]
-        email_from = Message._get_default_from()
-        return Message.sudo().create(
-            {
-                "model": self._name,
-                "res_id": self.id,
-                "record_name": self.name,
-                "body": body,
-                "message_type": "notification",
-                "subtype_id": self.env.ref("mail.mt_note").id,
-                "author_id": self.env.user.partner_id.id,
-                "email_from": email_from,
-                "reply_to": email_from,
-                "message_id": tools.generate_tracking_message_id("message-notify"),
-            }
-        )
 
     def _r2_crm_close(self, new_state, date_closed, values=None):
         """Close the cases as success or failure (buttons and results). A

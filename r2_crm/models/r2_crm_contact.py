@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html_escape
 
 from .. import rules, trust
+from .r2_crm_workflow_mixin import without_context_defaults
 
 _logger = logging.getLogger(__name__)
 
@@ -20,8 +21,25 @@ CASE_LOCK_TIMEOUT = "15s"
 class R2CrmContact(models.Model):
     _name = "r2.crm.contact"
     _description = "CRM contact entry"
-    _inherit = ["mail.thread", "mail.activity.mixin", "r2.crm.purpose.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "r2.crm.purpose.mixin",
+        "r2.crm.workflow.mixin",
+    ]
     _order = "date desc, id desc"
+    # What only the workflow writes: the task's activity, the signing step's
+    # evidence (r2_crm_contact_signature.py), the e-mail's state, the nudge
+    # flag and the import's key.
+    _r2_crm_workflow_fields = (
+        "task_activity_id",
+        "signature",
+        "signed_by",
+        "signed_on",
+        "customer_mail_state",
+        "is_nudge",
+        "import_key",
+    )
 
     type = fields.Selection(rules.ENTRY_TYPES, required=True, default=rules.NOTE)
     partner_id = fields.Many2one(
@@ -53,12 +71,6 @@ class R2CrmContact(models.Model):
         string="Earlier cases of the device",
         compute="_compute_device",
     )
-    # The customer signs the protocol at the counter (Customer signs button)
-    signature = fields.Binary(
-        string="Customer's signature", attachment=True, copy=False
-    )
-    signed_by = fields.Char(copy=False, track_visibility="onchange")
-    signed_on = fields.Datetime(copy=False, readonly=True, track_visibility="onchange")
     # The customer hears of S1 and S2 by e-mail (r2.crm.result.notify_customer)
     customer_mail_state = fields.Selection(
         rules.CUSTOMER_MAIL_STATES,
@@ -273,9 +285,9 @@ class R2CrmContact(models.Model):
 
     @api.model
     def create(self, vals):
-        self._ensure_workflow_fields(vals)
-        if vals.get("signature"):
-            vals = dict(vals, signed_on=fields.Datetime.now())
+        # copy() calls create() on the record it copies: check a new entry
+        vals = self.browse()._r2_crm_check_dates(vals)
+        self.browse()._ensure_workflow_fields(vals)
         if vals.get("case_id"):
             self._ensure_case_readable(vals["case_id"])
             if vals.get("result_id"):
@@ -292,6 +304,7 @@ class R2CrmContact(models.Model):
         return contact
 
     def write(self, vals):
+        vals = self._r2_crm_check_dates(vals)
         self._ensure_workflow_fields(vals)
         # the workflow links only the case it has just opened (S1) or
         # imported, which its user may open
@@ -300,19 +313,7 @@ class R2CrmContact(models.Model):
         if "result_id" in vals or "case_id" in vals:
             self._lock_cases(self.mapped("case_id").ids + [vals.get("case_id")])
             self._ensure_history_kept(vals)
-        resigned = self.browse()
-        if "signature" in vals:
-            resigned = self.filtered("signed_on")
-            old = {note.id: (note.signed_by, note.signed_on) for note in resigned}
-            vals = dict(
-                vals,
-                signed_on=fields.Datetime.now() if vals["signature"] else False,
-            )
-            if not vals["signature"]:
-                vals.setdefault("signed_by", False)
         res = super(R2CrmContact, self).write(vals)
-        for note in resigned:
-            note._r2_crm_post_resigned(*old[note.id], cleared=not vals["signature"])
         if not trust.is_workflow(self) and set(vals) & {
             "type",
             "done",
@@ -387,54 +388,27 @@ class R2CrmContact(models.Model):
         return ids
 
     # ---------------------------------------------------------------- guards
-    def _ensure_workflow_fields(self, vals):
-        """Only the task synchronisation links a task to its activity, and only
-        signing sets when the customer signed."""
-        if trust.is_workflow(self):
-            return
-        if "task_activity_id" in vals:
-            raise UserError(
-                _(
-                    "Activity: it is linked by the task itself and cannot be "
-                    "written directly."
-                )
-            )
-        if "signed_on" in vals:
-            raise UserError(
-                _("Signed on: it is set when the customer signs, not written.")
-            )
-        for name in ("customer_mail_state", "is_nudge", "import_key"):
-            if name in vals:
-                raise UserError(
-                    _("%(field)s is set by the workflow and cannot be written.")
-                    % {"field": self._fields[name].get_description(self.env)["string"]}
-                )
-
-    def _r2_crm_post_resigned(self, signed_by, signed_on, cleared):
-        """A signed note is not re-signed silently: the chatter says so."""
-        if cleared:
-            body = _(
-                "The customer's signature (%(name)s, %(date)s) was cleared by "
-                "%(user)s."
-            )
-        else:
-            body = _(
-                "The customer signed again; the earlier signature (%(name)s, "
-                "%(date)s) was replaced by %(user)s."
-            )
-        self.message_post(
-            body=html_escape(
-                body
-                % {
-                    "name": signed_by or "",
-                    "date": fields.Datetime.context_timestamp(
-                        self, fields.Datetime.from_string(signed_on)
-                    ).strftime("%Y-%m-%d %H:%M"),
-                    "user": self.env.user.name,
-                }
+    def _r2_crm_workflow_error(self, name):
+        messages = {
+            "task_activity_id": _(
+                "Activity: it is linked by the task itself and cannot be "
+                "written directly."
             ),
-            subtype="mail.mt_note",
-        )
+            "signature": _(
+                "Customer's signature: the customer signs in the signing step "
+                "(Customer signs), which records who signed and when."
+            ),
+            "signed_by": _(
+                "Signed by: it is recorded with the signature in the signing "
+                "step and cannot be written directly."
+            ),
+            "signed_on": _(
+                "Signed on: it is set when the customer signs, not written."
+            ),
+        }
+        if name in messages:
+            return UserError(messages[name])
+        return super(R2CrmContact, self)._r2_crm_workflow_error(name)
 
     def _ensure_case_readable(self, case_id):
         """An entry joins only a case its user may open: no planting entries in
@@ -736,18 +710,6 @@ class R2CrmContact(models.Model):
         self.ensure_one()
         return self._ensure_protocol().report_action(self)
 
-    def action_sign(self):
-        """The customer signs the protocol of this note (the sign wizard)."""
-        self.ensure_one()
-        self._ensure_protocol()
-        action = self.env.ref("r2_crm.r2_crm_contact_sign_wizard_action").read()[0]
-        action["context"] = {"active_model": self._name, "active_id": self.id}
-        return action
-
-    def action_clear_signature(self):
-        self.write({"signature": False})
-        return True
-
     def _r2_crm_protocol_lang(self):
         """Protocols speak the customer's language, else the shop's."""
         return (
@@ -777,11 +739,10 @@ class R2CrmContact(models.Model):
         the note (its goods' first line as the model, the customer as owner)."""
         if not self.device_serial:
             return self.env["r2.crm.device"]
-        device = self.env["r2.crm.device"]._r2_crm_find(
-            self.device_serial, self.company_id
-        )
+        Device = without_context_defaults(self.env["r2.crm.device"])
+        device = Device._r2_crm_find(self.device_serial, self.company_id)
         if not device:
-            device = self.env["r2.crm.device"].create(
+            device = Device.create(
                 {
                     "serial": self.device_serial.strip(),
                     "name": (self.item_description or "").strip().split("\n")[0][:120]
@@ -796,7 +757,8 @@ class R2CrmContact(models.Model):
         """Open the case of an S1 note and link the note to it, in one write
         with ``notify``: the customer is to hear of it by e-mail."""
         self.ensure_one()
-        Case = self.env["r2.crm.case"]
+        # what the request's context proposes is no business of the new case
+        Case = without_context_defaults(self.env["r2.crm.case"])
         date_open = self._date_local()
         deadline = Case._r2_crm_default_deadline(date_open, self.company_id)
         # One chatter message instead of mail.thread's creation log and the

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .. import rules
 
@@ -85,6 +85,36 @@ class R2CrmDevice(models.Model):
                         "already (case, spaces and dashes do not count)."
                     )
                     % {"serial": device.serial, "device": twin.display_name}
+                )
+
+    def write(self, vals):
+        self._r2_crm_ensure_can_change()
+        return super(R2CrmDevice, self).write(vals)
+
+    def unlink(self):
+        self._r2_crm_ensure_can_change()
+        return super(R2CrmDevice, self).unlink()
+
+    def _r2_crm_ensure_can_change(self):
+        """A device belongs to its cases: its serial and owner show on their
+        forms, protocols and portal pages. Who may not change one of its
+        cases may not change the device either; CRM managers may. Reading
+        stays open to every CRM user, as for the entries."""
+        if self.env.user.has_group("r2_crm.r2_crm_group_manager"):
+            return
+        Case = self.env["r2.crm.case"]
+        for device in self:
+            cases = Case.browse(device.sudo().case_ids.ids)
+            try:
+                cases.check_access_rule("write")
+            except AccessError:
+                raise AccessError(
+                    _(
+                        "You may not change the device %(device)s: it belongs to "
+                        "a case of another department. A user of that department "
+                        "or a CRM manager may."
+                    )
+                    % {"device": device.sudo().display_name}
                 )
 
     def name_get(self):

@@ -1,23 +1,14 @@
 """Beyond R2faktury at the service counter (#14), as the service clerk does it:
-devices and their history, waiting that pauses Wiek, the customer's signature."""
+devices and their history, waiting that pauses Wiek (the customer's signature:
+test_contact_signature.py)."""
 
-import subprocess
-import tempfile
 import unittest
 from datetime import date
-from unittest.mock import patch
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import config
 
 from .. import rules
 from .common import R2CrmTestCase
-
-# A 2 x 2 black PNG: what the signing pad sends, in small
-SIGNATURE = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGNgYGBgYAAAAAUAAX"
-    "pMWqgAAAAASUVORK5CYII="
-)
 
 
 class TestCounterRules(unittest.TestCase):
@@ -269,85 +260,3 @@ class TestWaiting(R2CrmTestCase):
         # 18 days taken, 14 allowed + 14 waited: on time
         self.assertRegex(html, r"Days waited:</strong>\s*<span>14</span>")
         self.assertIn("on time", html)
-
-
-class TestSignature(R2CrmTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super(TestSignature, cls).setUpClass()
-        cls.clerk = cls.make_user(
-            "r2_signing_clerk", "r2_crm.r2_crm_group_user_department", "service"
-        )
-
-    def sign(self, note, name="Jan Kowalski"):
-        action = note.sudo(self.clerk).action_sign()
-        wizard = (
-            self.env["r2.crm.contact.sign.wizard"]
-            .sudo(self.clerk)
-            .with_context(**action["context"])
-            .create({"signature": SIGNATURE, "signed_by": name})
-        )
-        wizard.action_confirm()
-
-    def test_the_customer_signs_and_the_chatter_keeps_track(self):
-        note = self.note(self.clerk, result_id=self.s1.id).with_context(
-            tracking_disable=False
-        )
-        self.sign(note)
-        self.assertTrue(note.signature)
-        self.assertEqual(note.signed_by, "Jan Kowalski")
-        self.assertTrue(note.signed_on)
-        with self.assertRaises(UserError), self.cr.savepoint():
-            note.sudo(self.clerk).write({"signed_on": "2020-01-01 10:00:00"})
-        note.sudo(self.clerk).action_clear_signature()
-        self.assertFalse(note.signature)
-        self.assertFalse(note.signed_on)
-        bodies = " ".join(note.sudo().message_ids.mapped("body"))
-        self.assertIn("was cleared by", bodies)
-        self.assertIn("Jan Kowalski", bodies)
-
-    def test_only_a_note_with_a_protocol_is_signed(self):
-        with self.assertRaises(UserError):
-            self.note(self.clerk, name="Just a call").sudo(self.clerk).action_sign()
-
-    def test_signing_needs_a_stroke_and_a_name(self):
-        note = self.note(self.clerk, result_id=self.s1.id)
-        Wizard = (
-            self.env["r2.crm.contact.sign.wizard"]
-            .sudo(self.clerk)
-            .with_context(**note.sudo(self.clerk).action_sign()["context"])
-        )
-        with self.assertRaises(UserError):
-            Wizard.create({"signed_by": "Jan"}).action_confirm()
-        with self.assertRaises(UserError):
-            Wizard.create({"signature": SIGNATURE, "signed_by": " "}).action_confirm()
-        self.assertFalse(note.signature)
-
-    def test_the_signature_is_printed_on_the_protocol(self):
-        report = self.env.ref("r2_crm.r2_crm_report_intake_protocol")
-        unsigned = self.note(self.clerk, result_id=self.s1.id)
-        signed = self.note(self.clerk, result_id=self.s1.id)
-        self.sign(signed, "Anna Nowak")
-        html = report.render_qweb_html(signed.ids)[0].decode()
-        self.assertIn("data:image/png;base64,%s" % SIGNATURE, html)
-        self.assertIn("Anna Nowak", html)
-        self.assertNotIn(
-            "r2_crm_signed", report.render_qweb_html(unsigned.ids)[0].decode()
-        )
-        images = [self.pdf_images(report, note) for note in (unsigned, signed)]
-        self.assertEqual(images[1], images[0] + 1, "the signature is an image more")
-
-    def pdf_images(self, report, note):
-        """How many images the protocol's PDF (wkhtmltopdf) embeds."""
-        self.env["ir.config_parameter"].sudo().set_param(
-            "report.url", "http://localhost:%s" % config["http_port"]
-        )
-        with tempfile.TemporaryDirectory() as tmp, patch.dict(
-            config.options, {"test_report_directory": tmp}
-        ):
-            pdf, _kind = report.render_qweb_pdf(note.ids)
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as fp:
-            fp.write(pdf)
-            fp.flush()
-            listing = subprocess.check_output(["pdfimages", "-list", fp.name]).decode()
-        return len(listing.strip().splitlines()) - 2  # two header lines

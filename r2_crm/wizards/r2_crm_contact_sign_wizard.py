@@ -32,9 +32,5 @@ class R2CrmContactSignWizard(models.TransientModel):
         self.ensure_one()
         if not self.signature:
             raise UserError(_("Signature: the customer has not signed yet."))
-        if not (self.signed_by or "").strip():
-            raise UserError(_("Name of the signer: type the customer's name."))
-        self.note_id.write(
-            {"signature": self.signature, "signed_by": self.signed_by.strip()}
-        )
+        self.note_id._r2_crm_sign(self.signature, self.signed_by)
         return {"type": "ir.actions.act_window_close"}
