@@ -14,6 +14,7 @@ reports it with the row and the column, in the user's language.
 import csv
 import hashlib
 import io
+import math
 import re
 import unicodedata
 from collections import namedtuple
@@ -114,28 +115,59 @@ YES_WORDS = {word_key(word) for word in ("tak", "t", "x", "1", "yes", "y", "true
 NO_WORDS = {word_key(word) for word in ("nie", "n", "0", "no", "false", "")}
 
 
+# What the import reads at most: a bigger file is refused before it is parsed,
+# and a spreadsheet is read no wider than its known columns could stand.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 100000
+XLSX_MAX_COLUMNS = 64
+# Dates and amounts an export of R2faktury can hold
+MIN_YEAR, MAX_YEAR = 1900, 2999
+MAX_AMOUNT = 10**12
+
+
 class FormatError(Exception):
     """The file cannot be read as an export; ``code`` says why:
-    ``empty``, ``missing`` (``columns`` lists the missing headers) or
-    ``xlsx`` (not a spreadsheet)."""
+    ``empty``, ``missing`` (``columns`` lists the missing headers), ``xlsx``
+    (not a spreadsheet), ``xlsx_row`` (a spreadsheet whose row ``line``
+    cannot be read), ``mixed`` (not UTF-8 from ``line`` on, but UTF-8
+    elsewhere), ``too_large`` or ``too_many_rows``."""
 
-    def __init__(self, code, columns=(), found=()):
+    def __init__(self, code, columns=(), found=(), line=None):
         super(FormatError, self).__init__(code)
         self.code = code
         self.columns = list(columns)
         self.found = list(found)
+        self.line = line
+
+
+class OutOfRange(ValueError):
+    """A date or number that reads well but no export can hold (the year
+    0001, a value of 400 digits)."""
 
 
 # ------------------------------------------------------------------ files
+# UTF-8's Polish letters (and the other letters of Latin-1 and Latin
+# Extended-A): lead byte C3-C5 and a continuation byte. In Windows-1250 the
+# same pairs are Ă, Ä or Ĺ followed by a letter or a sign, which Polish text
+# does not write.
+_UTF8_LETTER = re.compile(b"[\xc3-\xc5][\x80-\xbf]")
+
+
 def decode(data):
     """The text of a CSV file: UTF-8 with or without BOM, else Windows-1250
-    (which decodes any byte but five; those are refused as not text)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+    (which decodes any byte but five; those are refused as not text). A file
+    that is not UTF-8 but holds UTF-8 letters was saved in two encodings:
+    read as either, it would store garbled text, so it is refused, naming
+    the first line that is not UTF-8."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1250")
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if bom or _UTF8_LETTER.search(body):
+            line = body[: error.start].count(b"\n") + 1
+            raise FormatError("mixed", line=line)
+    return body.decode("cp1250")
 
 
 def separator(header_line):
@@ -144,28 +176,35 @@ def separator(header_line):
 
 
 def read_csv(data):
-    """[rows], each a list of cell texts, the header row first."""
+    """The rows of a CSV file, each a list of cell texts, the header row
+    first (a generator)."""
     text = decode(data)
     first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(first))
-    return [row for row in reader]
+    return csv.reader(io.StringIO(text, newline=""), delimiter=separator(first))
 
 
 def read_xlsx(data):
-    """[rows] of the first sheet of an XLSX file, the header row first; the
-    cells keep their types (dates, numbers) and empty cells are ''."""
+    """The rows of the first sheet of an XLSX file, the header row first (a
+    generator); the cells keep their types (dates, numbers), empty cells are
+    ''. A sheet is read as its cells are, not as its ``<dimension>`` declares
+    (openpyxl's read-only mode would pad every row to it), and no wider than
+    XLSX_MAX_COLUMNS."""
     import openpyxl  # only the wizard needs it
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
     except Exception:  # zipfile, XML and openpyxl's own errors alike
         raise FormatError("xlsx")
+    number = 0
     try:
-        sheet = book.worksheets[0]
-        return [
-            ["" if cell is None else cell for cell in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
+        for number, row in enumerate(
+            sheet.iter_rows(max_col=XLSX_MAX_COLUMNS, values_only=True), 1
+        ):
+            yield ["" if cell is None else cell for cell in row]
+    except Exception:  # a cell openpyxl cannot read (a date 99999-99-99, ...)
+        raise FormatError("xlsx_row", line=number + 1)
     finally:
         book.close()
 
@@ -177,35 +216,58 @@ def is_xlsx(filename, data):
 
 def read_rows(kind, filename, data):
     """[(row number, {field: cell})] of the export of ``kind``; rows with
-    no value at all are skipped. Raises FormatError when the header row lacks
-    a required column."""
+    no value at all are skipped. Raises FormatError when the file is too
+    large or has too many rows, or when its header row lacks a required
+    column."""
+    if len(data) > MAX_FILE_BYTES:
+        raise FormatError("too_large")
     rows = read_xlsx(data) if is_xlsx(filename, data) else read_csv(data)
-    # numbered as a spreadsheet numbers them, the header row being 1
-    rows = [
-        (number, row)
-        for number, row in enumerate(rows, 1)
-        if any(str(cell).strip() for cell in row)
-    ]
-    if not rows:
-        raise FormatError("empty")
-    header = [word_key(cell) for cell in rows[0][1]]
     columns = COLUMNS[kind]
-    index = {}
-    for column in columns:
-        key = word_key(column.header)
-        if key in header:
-            index[column.field] = header.index(key)
-    missing = [c.header for c in columns if c.required and c.field not in index]
-    if missing:
-        raise FormatError("missing", missing, [str(cell) for cell in rows[0][1]])
-    result = []
-    for number, row in rows[1:]:
-        values = {
-            field: row[position] if position < len(row) else ""
-            for field, position in index.items()
-        }
-        result.append((number, values))
+    header, index, width, result = None, {}, 0, []
+    # numbered as a spreadsheet numbers them, the header row being 1
+    for number, row in enumerate(rows, 1):
+        if not any(str(cell).strip() for cell in row):
+            continue
+        if header is None:
+            header = row
+            keys = [word_key(cell) for cell in row]
+            for column in columns:
+                key = word_key(column.header)
+                if key in keys:
+                    index[column.field] = keys.index(key)
+            missing = [c.header for c in columns if c.required and c.field not in index]
+            if missing:
+                raise FormatError("missing", missing, [str(cell) for cell in row])
+            width = max(index.values()) + 1
+            continue
+        if len(result) >= MAX_ROWS:
+            raise FormatError("too_many_rows")
+        row = row[:width]
+        result.append(
+            (
+                number,
+                {
+                    field: row[position] if position < len(row) else ""
+                    for field, position in index.items()
+                },
+            )
+        )
+    if header is None:
+        raise FormatError("empty")
     return result
+
+
+def nul_columns(values):
+    """The headers of the columns of a row (``values``: {field: cell}) whose
+    cell holds a NUL character, which no text column stores."""
+    headers = {
+        column.field: column.header for kind in COLUMNS.values() for column in kind
+    }
+    return [
+        headers.get(field, field)
+        for field, value in values.items()
+        if isinstance(value, str) and "\x00" in value
+    ]
 
 
 # ------------------------------------------------------------------ cells
@@ -233,21 +295,28 @@ _TIME_FORMATS = ("", " %H:%M", " %H:%M:%S")
 
 
 def _parse_datetime(value, with_time):
+    parsed = _read_datetime(value, _TIME_FORMATS if with_time else ("",))
+    if parsed is None:
+        return None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise OutOfRange(value)
+    return parsed if with_time else parsed.date()
+
+
+def _read_datetime(value, times):
     if isinstance(value, datetime):
-        return value if with_time else value.date()
+        return value
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day) if with_time else value
+        return datetime(value.year, value.month, value.day)
     value = re.sub(r"\s+", " ", text(value))
     if not value:
         return None
-    times = _TIME_FORMATS if with_time else ("",)
     for date_format in _DATE_FORMATS:
         for time_format in times:
             try:
-                parsed = datetime.strptime(value, date_format + time_format)
+                return datetime.strptime(value, date_format + time_format)
             except ValueError:
                 continue
-            return parsed if with_time else parsed.date()
     raise ValueError(value)
 
 
@@ -262,7 +331,7 @@ def parse_decimal(value):
     """A number from ``1 234,50`` (spaces, also non-breaking, group the
     thousands; ``zł`` and ``%`` may follow) or ``1234.50``; None when empty."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+        return _amount(float(value), value)
     cleaned = re.sub(r"[\s\u00a0\u202f]|zł|zl|pln|%", "", text(value).lower())
     if not cleaned:
         return None
@@ -272,7 +341,13 @@ def parse_decimal(value):
     cleaned = cleaned.replace(",", ".")
     if not re.match(r"^-?\d+(\.\d+)?$", cleaned):
         raise ValueError(value)
-    return float(cleaned)
+    return _amount(float(cleaned), value)
+
+
+def _amount(number, value):
+    if not math.isfinite(number) or abs(number) >= MAX_AMOUNT:
+        raise OutOfRange(value)
+    return number
 
 
 def parse_bool(value):

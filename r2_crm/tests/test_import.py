@@ -6,6 +6,9 @@ import base64
 import csv
 import io
 import os
+import re
+import tracemalloc
+import zipfile
 from datetime import datetime
 from unittest.mock import patch
 
@@ -492,3 +495,185 @@ class TestOdooImport(ImportCase):
         preview = record.parse_preview({"headers": True, "quoting": '"'})
         self.assertNotIn("error", preview, preview.get("error"))
         self.assertEqual(preview["headers"][:3], ["Numer", "Cel", "Klient"])
+
+
+def xlsx_with(rows, extra_row_xml="", dimension=None):
+    """A spreadsheet of ``rows`` (openpyxl), then its sheet's XML changed as a
+    hand-made or hostile file would have it: ``extra_row_xml`` appended to the
+    sheet's data, ``dimension`` declared instead of the real range."""
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    made = io.BytesIO()
+    book.save(made)
+    source = zipfile.ZipFile(io.BytesIO(made.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode().replace(
+                    "</sheetData>", extra_row_xml + "</sheetData>"
+                )
+                if dimension:
+                    text = re.sub(
+                        r'<dimension ref="[^"]*"\s*/>',
+                        '<dimension ref="%s"/>' % dimension,
+                        text,
+                    )
+                data = text.encode()
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+CASE_HEADER = ["Numer", "Cel", "Klient", "Data otwarcia", "Wartość", "Opis"]
+
+
+class TestUntrustedFiles(ImportCase):
+    """What a broken or hostile file does (#23): a row error in the log, or a
+    clear refusal of the file, never a traceback, never garbled text, and
+    nothing half-written."""
+
+    def cases_csv(self, *rows):
+        lines = [";".join(CASE_HEADER)] + [";".join(row) for row in rows]
+        return "\n".join(lines).encode()
+
+    def check_refused(self, data, message, filename="export.csv", **options):
+        cases = self.Case.search_count([])
+        wizard = self.Wizard.sudo(self.manager).create(
+            {
+                "kind": options.get("kind", r2faktury.CASES),
+                "data_file": base64.b64encode(data),
+                "filename": filename,
+                "dry_run": False,
+                "create_partners": True,
+            }
+        )
+        with self.assertRaises(UserError) as error:
+            wizard.action_import()
+        self.assertIn(message, error.exception.name)
+        self.assertEqual(wizard.state, "draft")
+        self.assertEqual(self.Case.search_count([]), cases)
+
+    def test_a_nul_byte_in_a_cell_is_a_row_error(self):
+        data = self.cases_csv(
+            ["SRV/2026/00600", "serwis", "Nul Test", "01.03.2026", "", "Bad\x00cell"],
+            ["SRV/2026/00601", "serwis", "Nul Test", "01.03.2026", "", "Good"],
+        )
+        wizard = self.run_import(r2faktury.CASES, data)
+        self.assertEqual(self.figures(wizard), (2, 1, 0, 1), wizard.log)
+        self.assertIn("Row 2: Opis: the cell holds a NUL character", wizard.log)
+        self.assertFalse(self.case("SRV/2026/00600"))
+        self.assertEqual(self.case("SRV/2026/00601").description, "Good")
+
+    def test_a_spreadsheet_cell_past_the_shared_strings_is_refused(self):
+        data = xlsx_with(
+            [CASE_HEADER], '<row r="2"><c r="A2" t="s"><v>500</v></c></row>'
+        )
+        self.check_refused(data, "cannot be read at row 2", "bad.xlsx")
+
+    def test_a_spreadsheet_date_out_of_the_calendar_is_refused(self):
+        data = xlsx_with(
+            [CASE_HEADER], '<row r="2"><c r="D2" t="d"><v>99999-99-99</v></c></row>'
+        )
+        self.check_refused(data, "cannot be read at row 2", "bad.xlsx")
+
+    def test_a_date_of_the_year_one_is_a_row_error(self):
+        data = (
+            "Data;Klient;Temat\n"
+            "01.01.0001 00:00;Rok Test;Too early\n"
+            "01.03.2026 10:00;Rok Test;In time\n"
+        ).encode()
+        wizard = self.run_import(r2faktury.CONTACTS, data)
+        self.assertEqual(self.figures(wizard), (2, 1, 0, 1), wizard.log)
+        self.assertIn("Row 2: Data: '01.01.0001 00:00' is out of range", wizard.log)
+
+    def test_a_number_the_numbering_cannot_continue_from_is_a_row_error(self):
+        data = self.cases_csv(
+            ["SRV/2087/2147483648", "serwis", "Num Test", "01.03.2026", "", ""],
+            ["SRV/0000/00001", "serwis", "Num Test", "01.03.2026", "", ""],
+            ["SRV/2026/00610", "serwis", "Num Test", "01.03.2026", "", ""],
+        )
+        for dry_run in (True, False):
+            with self.subTest(dry_run=dry_run):
+                wizard = self.run_import(r2faktury.CASES, data, dry_run=dry_run)
+                self.assertEqual(self.figures(wizard), (3, 1, 0, 2), wizard.log)
+                self.assertIn("Row 2: Numer: SRV/2087/2147483648 is beyond", wizard.log)
+                self.assertIn("Row 3: Numer: SRV/0000/00001 is beyond", wizard.log)
+        self.assertFalse(self.case("SRV/2087/2147483648"))
+        self.assertTrue(self.case("SRV/2026/00610"))
+
+    def test_a_value_of_400_nines_is_a_row_error(self):
+        data = self.cases_csv(
+            ["SRV/2026/00620", "serwis", "Val Test", "01.03.2026", "9" * 400, ""]
+        )
+        wizard = self.run_import(r2faktury.CASES, data)
+        self.assertEqual(self.figures(wizard), (1, 0, 0, 1), wizard.log)
+        self.assertIn("Row 2: Wartość: '999", wizard.log)
+        self.assertIn("is out of range", wizard.log)
+
+    def test_a_file_of_two_encodings_is_refused_naming_the_line(self):
+        lines = sample("sprawy_wzor.csv").split(b"\n")
+        lines[2] = lines[2].replace(b"Nie w", b"Nie \xb3 w")  # one cp1250 "ł"
+        self.check_refused(b"\n".join(lines), "line 3 is not UTF-8")
+        self.assertFalse(self.Case.search([("description", "like", "Ĺ")]))
+
+    def test_windows_1250_alone_is_still_read(self):
+        data = sample("sprawy_wzor.csv").decode("utf-8-sig").encode("cp1250")
+        self.assertEqual(
+            [row for _n, row in r2faktury.read_rows(r2faktury.CASES, "a.csv", data)][1][
+                "description"
+            ],
+            "Nie włącza się",
+        )
+
+    def test_a_huge_declared_range_is_read_as_its_cells_are(self):
+        data = xlsx_with(
+            [CASE_HEADER, ["SRV/2026/00630", "serwis", "Big Test", "01.03.2026"]],
+            '<row r="2000"/>',
+            dimension="A1:XFD2000",
+        )
+        self.assertLess(len(data), 8000)
+        tracemalloc.start()
+        try:
+            rows = r2faktury.read_rows(r2faktury.CASES, "big.xlsx", data)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0][1]["number"], "SRV/2026/00630")
+        # padded to its declared 16,384 columns, 2,000 rows took 260 MB
+        self.assertLess(peak, 20 * 1024 * 1024)
+        wizard = self.run_import(r2faktury.CASES, data, filename="big.xlsx")
+        self.assertEqual(self.figures(wizard), (1, 1, 0, 0), wizard.log)
+
+    def test_too_many_rows_or_bytes_are_refused(self):
+        data = sample("sprawy_wzor.csv")
+        with patch.object(r2faktury, "MAX_ROWS", 4):
+            self.check_refused(data, "has more than 4 rows")
+        with patch.object(r2faktury, "MAX_FILE_BYTES", 100):
+            self.check_refused(data, "is larger than")
+        with patch.object(r2faktury, "MAX_ROWS", 5):
+            self.assertEqual(
+                len(r2faktury.read_rows(r2faktury.CASES, "a.csv", data)), 5
+            )
+
+    def test_a_number_of_another_purpose_is_not_overwritten(self):
+        self.import_samples()
+        case = self.case("SRV/2026/00118")
+        before = (case.description, case.line_ids.mapped("price_unit"))
+        data = self.cases_csv(
+            [
+                "SRV/2026/00118",
+                "sprzedaż",
+                "Kowalski i Syn Sp. z o.o.",
+                "12.11.2026",
+                "",
+                "Overwritten",
+            ]
+        )
+        wizard = self.run_import(r2faktury.CASES, data)
+        self.assertEqual(self.figures(wizard), (1, 0, 0, 1), wizard.log)
+        self.assertIn("is a case of another purpose", wizard.log)
+        case.invalidate_cache()
+        self.assertEqual((case.description, case.line_ids.mapped("price_unit")), before)

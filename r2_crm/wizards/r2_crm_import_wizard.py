@@ -7,6 +7,7 @@ from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .. import r2faktury, rules, trust
+from ..models.r2_crm_case import SEQUENCE_CODES
 
 # Imported history writes no chatter: no "created" messages, no tracking, no
 # followers, for thousands of rows.
@@ -159,11 +160,32 @@ class R2CrmImportWizard(models.TransientModel):
 
     def _r2_crm_format_message(self, error):
         name = self.filename or _("The file")
-        if error.code == "empty":
-            return _("%(file)s has no rows.") % {"file": name}
-        if error.code == "xlsx":
-            return _("%(file)s is not an XLSX spreadsheet that can be read.") % {
-                "file": name
+        messages = {
+            "empty": _("%(file)s has no rows."),
+            "xlsx": _("%(file)s is not an XLSX spreadsheet that can be read."),
+            "xlsx_row": _(
+                "%(file)s cannot be read at row %(line)s: a cell there is not "
+                "one an XLSX spreadsheet can hold. Nothing was imported."
+            ),
+            "mixed": _(
+                "%(file)s mixes two encodings: it holds UTF-8 text, but line "
+                "%(line)s is not UTF-8 (Windows-1250?). Read as either, its "
+                "Polish letters would be garbled. Save the whole file in one "
+                "encoding (UTF-8) and import it again."
+            ),
+            "too_large": _(
+                "%(file)s is larger than %(size)s MB; split it into smaller files."
+            ),
+            "too_many_rows": _(
+                "%(file)s has more than %(rows)s rows; split it into smaller files."
+            ),
+        }
+        if error.code in messages:
+            return messages[error.code] % {
+                "file": name,
+                "line": error.line,
+                "size": r2faktury.MAX_FILE_BYTES // (1024 * 1024),
+                "rows": r2faktury.MAX_ROWS,
             }
         return _(
             "%(file)s lacks the columns %(missing)s of R2faktury's %(kind)s export. "
@@ -231,6 +253,7 @@ class _Run(object):
             (self.company.id,),
         )
         self._contacts = dict(self.env.cr.fetchall())
+        self._number_formats = {}
 
     def _by_names(self, model):
         """{name key: id} of ``model``'s records, by their names in every
@@ -259,6 +282,7 @@ class _Run(object):
             self.remarks = []
             try:
                 with self.env.cr.savepoint():
+                    self.check_text(values)
                     done = import_row(values)
             except ROW_ERRORS as error:
                 self.forget()
@@ -338,10 +362,25 @@ class _Run(object):
         self.env.clear()  # the rolled back row may linger in the cache
 
     # ------------------------------------------------------------- cells
+    def check_text(self, values):
+        """A cell with a NUL character (binary data) fails its row: no text
+        column stores one."""
+        columns = r2faktury.nul_columns(values)
+        if columns:
+            raise RowError(
+                _("%(column)s: the cell holds a NUL character (binary data).")
+                % {"column": columns[0]}
+            )
+
     def cell(self, values, field, parse, label, required=False):
         raw = values.get(field, "")
         try:
             value = parse(raw)
+        except r2faktury.OutOfRange:
+            raise RowError(
+                _("%(column)s: '%(value)s' is out of range.")
+                % {"column": label, "value": r2faktury.text(raw)[:40]}
+            )
         except ValueError:
             raise RowError(
                 _("%(column)s: '%(value)s' cannot be read as %(what)s.")
@@ -623,8 +662,17 @@ class _Run(object):
         }
         Case = trust.as_import(self.env["r2.crm.case"]).with_context(**QUIET)
         existing = self._cases.get(number)
+        if existing and self._case_purposes.get(existing) != purpose:
+            raise RowError(
+                _(
+                    "Numer: %(number)s is a case of another purpose in Odoo; the "
+                    "row is not imported over it."
+                )
+                % {"number": number}
+            )
         if existing:
             return self._update_case(Case.browse(existing), partner_id, vals, closing)
+        self.check_number(number, purpose)
         vals.update(closing)
         vals.update(
             {
@@ -643,6 +691,32 @@ class _Run(object):
         self.later(self._cases, number, case.id)
         self.later(self._case_purposes, case.id, purpose)
         return "created"
+
+    def check_number(self, number, purpose):
+        """A number that the purpose's numbering would have to continue from
+        fits its counter (and its year a calendar)."""
+        for prefix, suffix in self.number_formats(purpose):
+            if rules.beyond_numbering(number, prefix, suffix):
+                raise RowError(
+                    _(
+                        "Numer: %(number)s is beyond what the numbering can "
+                        "continue from (at most %(max)s a year, years 1900 to "
+                        "2999)."
+                    )
+                    % {"number": number, "max": rules.MAX_SEQUENCE_NUMBER}
+                )
+
+    def number_formats(self, purpose):
+        """[(prefix, suffix)] of the numberings of ``purpose``."""
+        if purpose not in self._number_formats:
+            code = SEQUENCE_CODES[purpose]
+            self._number_formats[purpose] = [
+                (sequence.prefix, sequence.suffix)
+                for sequence in self.env["ir.sequence"]
+                .sudo()
+                .search([("code", "=", code)])
+            ]
+        return self._number_formats[purpose]
 
     def _update_case(self, case, partner_id, vals, closing):
         """A case imported before: the file may have moved its deadline or
