@@ -19,9 +19,21 @@ from tools.devtool import ROOT
 SHOTS = os.path.join(ROOT, ".test-logs", "screenshots")
 
 
-def _wait_http(url, timeout=180):
+# What a server that cannot load its database writes, after which waiting
+# for it to answer is in vain
+LOAD_FAILURES = ("Failed to initialize database", "Failed to load registry")
+
+
+def _wait_http(url, log_path, timeout=180):
     deadline = time.time() + timeout
     while time.time() < deadline:
+        with open(log_path, errors="replace") as log:
+            text = log.read()
+        if any(failure in text for failure in LOAD_FAILURES):
+            raise RuntimeError(
+                "Odoo could not load the test database; the end of %s:\n%s"
+                % (log_path, text[-3000:])
+            )
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
@@ -44,7 +56,8 @@ def base_url():
     # session: pointed at another server (make run on 8069), that server
     # would drop the session of this database and log the browser out
     devtool.set_system_parameter(db, "web.base.url", "http://localhost:%d" % port)
-    log = open(os.path.join(ROOT, ".test-logs", "e2e-server.log"), "w")
+    log_path = os.path.join(ROOT, ".test-logs", "e2e-server.log")
+    log = open(log_path, "w")
     server = subprocess.Popen(
         devtool.odoo_cmd(
             db, "--http-port=%d" % port, "--workers=0", "--max-cron-threads=0"
@@ -55,7 +68,7 @@ def base_url():
     )
     try:
         url = "http://localhost:%d" % port
-        _wait_http(url + "/web/login")
+        _wait_http(url + "/web/login", log_path)
         yield url
     finally:
         server.terminate()

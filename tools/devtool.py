@@ -38,6 +38,13 @@ def odoo_env():
     env.setdefault("NODE_PATH", "/usr/share/nodejs")
     # wkhtmltopdf renders without an X server.
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Odoo 11's first HTTP request imports every addon with a static folder
+    # while the server's main thread may still import the installed ones:
+    # two threads importing the same packages can leave one half-imported,
+    # and the registry then fails for good ("Model 'account.bank.statement.
+    # line' does not exist in registry"). Odoo 11's own switch (odoo/http.py,
+    # load_addons) turns the preload off, as later versions do.
+    env.setdefault("ODOO_PRELOAD_ADDONS", "no")
     env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
     return env
 
