@@ -2,19 +2,15 @@ import uuid
 
 from odoo import _, api, fields, models
 from odoo.addons import decimal_precision as dp
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.osv import expression
+from odoo.exceptions import UserError, ValidationError
 
-from .. import rules, trust
+from .. import rules
 
 SEQUENCE_CODES = {
     rules.SALE: "r2.crm.case.sale",
     rules.SERVICE: "r2.crm.case.service",
     rules.OTHER: "r2.crm.case.other",
 }
-# Of the fields only the workflow writes (R2CrmCase._r2_crm_workflow_fields),
-# a manager may correct these on a fiasco (tracked in the chatter)
-CORRECTABLE_FIELDS = ("failure_reason_id", "failure_note")
 
 
 class R2CrmCase(models.Model):
@@ -97,42 +93,6 @@ class R2CrmCase(models.Model):
     )
     contact_ids = fields.One2many("r2.crm.contact", "case_id", string="Entries")
     contact_count = fields.Integer(compute="_compute_contact_count")
-    days_left = fields.Integer(
-        string="Days left",
-        compute="_compute_wiek",
-        search="_search_days_left",
-        help="Days until the deadline of an open case, negative when it is "
-        "overdue; a closed case and one without deadline have none.",
-    )
-    wiek = fields.Char(
-        compute="_compute_wiek",
-        help="Days left until the deadline (green), or days overdue (red). "
-        "A closed case shows how long it took instead.",
-    )
-    wiek_state = fields.Selection(
-        rules.WIEK_STATES, string="Wiek state", compute="_compute_wiek"
-    )
-    duration_days = fields.Integer(
-        string="Took (days)",
-        compute="_compute_wiek",
-        help="Days from opening to closing.",
-    )
-    # Waiting pauses Wiek (Wait and Resume buttons)
-    waiting = fields.Boolean(
-        readonly=True, copy=False, index=True, track_visibility="onchange"
-    )
-    waiting_reason = fields.Selection(
-        rules.WAITING_REASONS,
-        readonly=True,
-        copy=False,
-        track_visibility="onchange",
-    )
-    waiting_since = fields.Date(readonly=True, copy=False)
-    days_waited = fields.Integer(
-        readonly=True,
-        copy=False,
-        help="Days the case waited, over all its pauses: they moved its deadline.",
-    )
     # Devices
     device_id = fields.Many2one("r2.crm.device", index=True, ondelete="restrict")
     device_serial = fields.Char(related="device_id.serial", readonly=True)
@@ -143,21 +103,6 @@ class R2CrmCase(models.Model):
         index=True,
         help="The same device left this shop repaired (success) at most the "
         "company's repeat days before this intake: a warranty return?",
-    )
-    # The customer follows the case on the portal, or by the e-mails' link
-    access_token = fields.Char(
-        string="Security token",
-        copy=False,
-        readonly=True,
-        groups="base.group_user",
-        help="Opens the case's portal page without logging in: it is in the "
-        "link of the e-mails to the customer.",
-    )
-    portal_link = fields.Char(
-        compute="_compute_portal_link",
-        groups="base.group_user",
-        help="The case's portal page with its security token, as the e-mails "
-        "to the customer give it.",
     )
     # Sales contracts
     level_id = fields.Many2one(
@@ -180,24 +125,6 @@ class R2CrmCase(models.Model):
     amount_weighted = fields.Monetary(
         string="Weighted value", compute="_compute_amounts", store=True
     )
-    failure_reason_id = fields.Many2one(
-        "r2.crm.failure.reason",
-        string="Fiasco reason",
-        ondelete="restrict",
-        readonly=True,
-        copy=False,
-        track_visibility="onchange",
-    )
-    failure_note = fields.Text(
-        string="Why the customer gave up",
-        readonly=True,
-        copy=False,
-        track_visibility="onchange",
-    )
-    invoice_ids = fields.One2many(
-        "account.invoice", "r2_crm_case_id", string="Invoices", readonly=True
-    )
-    invoice_count = fields.Integer(compute="_compute_invoice_count")
     campaign_id = fields.Many2one(
         "r2.crm.campaign", index=True, ondelete="restrict", track_visibility="onchange"
     )
@@ -232,61 +159,6 @@ class R2CrmCase(models.Model):
             "WHERE access_token IS NULL"
         )
 
-    def _compute_portal_url(self):
-        for case in self:
-            case.portal_url = "/my/cases/%s" % case.id
-
-    def _compute_portal_link(self):
-        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
-        for case in self:
-            case.portal_link = "%s%s?access_token=%s" % (
-                base_url,
-                case.portal_url,
-                case.sudo().access_token,
-            )
-
-    def get_access_action(self, access_uid=None):
-        """Customers (portal users) open their case on the portal, as the
-        link of Odoo's e-mails leads them."""
-        self.ensure_one()
-        user = self.env["res.users"].sudo().browse(access_uid or self.env.uid)
-        if user.share:
-            return {
-                "type": "ir.actions.act_url",
-                "url": self.portal_url,
-                "target": "self",
-                "res_id": self.id,
-            }
-        return super(R2CrmCase, self).get_access_action(access_uid)
-
-    def _r2_crm_today(self):
-        """Today in the user's timezone, as a date (tests freeze it)."""
-        return fields.Date.from_string(fields.Date.context_today(self))
-
-    @api.depends(
-        "date_deadline", "state", "date_open", "date_closed", "waiting", "waiting_since"
-    )
-    def _compute_wiek(self):
-        today = self._r2_crm_today()
-        to_date = fields.Date.from_string
-        label = self._r2_crm_wiek_labeller()
-        for case in self:
-            days = rules.days_left(
-                to_date(case.date_deadline),
-                today,
-                case.state,
-                to_date(case.waiting_since) if case.waiting else None,
-            )
-            kind, number = rules.wiek(days, case.waiting)
-            case.days_left = days or 0
-            case.wiek_state = kind
-            case.wiek = label(kind, number, case.waiting_reason)
-            case.duration_days = (
-                (to_date(case.date_closed) - to_date(case.date_open)).days
-                if case.date_closed and case.date_open
-                else 0
-            )
-
     @api.depends("device_id", "date_open")
     def _compute_is_repeat(self):
         to_date = fields.Date.from_string
@@ -308,81 +180,6 @@ class R2CrmCase(models.Model):
                 case.company_id.r2_crm_repeat_days,
             )
 
-    def _r2_crm_wiek_labeller(self):
-        """A function (kind, days, waiting reason) -> Wiek's label, in the
-        user's language. The labels are translated once for all the cases of a
-        list: looking a term up costs more than the rest of Wiek."""
-        reasons = dict(
-            self._fields["waiting_reason"].get_description(self.env)["selection"]
-        )
-        overdue_1, overdue = _("1 day overdue"), _("%(days)s days overdue")
-        today, left_1, left = _("due today"), _("1 day"), _("%(days)s days")
-
-        def label(kind, days, reason):
-            if kind == rules.WIEK_WAITING:
-                return reasons.get(reason or rules.WAIT_OTHER)
-            if kind == rules.WIEK_OVERDUE:
-                return overdue_1 if days == 1 else overdue % {"days": days}
-            if kind == rules.WIEK_LEFT:
-                return {0: today, 1: left_1}.get(days) or left % {"days": days}
-            return False
-
-        return label
-
-    def _search_days_left(self, operator, value):
-        """days_left compares with the deadline: ``days_left < 0`` finds the
-        open cases whose deadline has passed, and nothing closed. A waiting
-        case's days stand still at the day it began to wait."""
-        if operator not in ("<", "<=", ">", ">=", "=", "!=") or not isinstance(
-            value, int
-        ):
-            raise UserError(
-                _("Days left: search with a number and <, <=, >, >=, = or !=.")
-            )
-        deadline = rules.add_days(self._r2_crm_today(), value)
-        if deadline is None:
-            return [("id", "=", 0)]
-        # the operator is one of the six above
-        self.env.cr.execute(
-            "SELECT id FROM r2_crm_case WHERE state = %%s AND waiting "
-            "AND date_deadline - waiting_since %s %%s" % operator,
-            (rules.OPEN, value),
-        )
-        waiting = [row[0] for row in self.env.cr.fetchall()]
-        return expression.normalize_domain(
-            [
-                ("state", "=", rules.OPEN),
-                ("date_deadline", "!=", False),
-                "|",
-                "&",
-                ("waiting", "=", False),
-                ("date_deadline", operator, fields.Date.to_string(deadline)),
-                ("id", "in", waiting),
-            ]
-        )
-
-    @api.model
-    def _generate_order_by(self, order_spec, query):
-        """Wiek sorts by the deadline (Odoo drops a non-stored field from
-        ORDER BY): fewest days left first."""
-        if order_spec:
-            parts = []
-            for part in order_spec.split(","):
-                words = part.split()
-                if words and words[0] in self._r2_crm_sorted_by_deadline:
-                    words[0] = "date_deadline"
-                parts.append(" ".join(words))
-            order_spec = ", ".join(parts)
-        return super(R2CrmCase, self)._generate_order_by(order_spec, query)
-
-    @api.model
-    def fields_get(self, allfields=None, attributes=None):
-        res = super(R2CrmCase, self).fields_get(allfields, attributes)
-        for name in self._r2_crm_sorted_by_deadline:
-            if name in res and (not attributes or "sortable" in attributes):
-                res[name]["sortable"] = True
-        return res
-
     def _compute_contact_count(self):
         counts = self._r2_crm_counts(self.env["r2.crm.contact"], "case_id")
         for case in self:
@@ -395,14 +192,6 @@ class R2CrmCase(models.Model):
             case.amount_weighted = rules.weighted_value(
                 case.amount_total, case.probability
             )
-
-    def _compute_invoice_count(self):
-        # a count only: CRM users without invoicing rights see it too
-        counts = self._r2_crm_counts(
-            self.env["account.invoice"].sudo(), "r2_crm_case_id"
-        )
-        for case in self:
-            case.invoice_count = counts.get(case.id, 0)
 
     @api.constrains("date_open", "date_deadline")
     def _check_dates(self):
@@ -558,164 +347,6 @@ class R2CrmCase(models.Model):
         if isinstance(probability, (int, float)) and not 0 <= probability <= 100:
             raise ValidationError(_("Probability: it must be between 0 and 100."))
 
-    def _r2_crm_workflow_initial(self, name):
-        values = super(R2CrmCase, self)._r2_crm_workflow_initial(name)
-        return values + ["/"] if name == "name" else values
-
-    def _r2_crm_workflow_error(self, name):
-        return UserError(
-            _(
-                "%(field)s is set by the workflow (the buttons, the results and the "
-                "fiasco wizard) and cannot be written directly."
-            )
-            % {"field": self._r2_crm_field_label(name)}
-        )
-
-    def _ensure_workflow_fields(self, vals):
-        """The number, the status, the closing date and the fiasco reason are
-        written by the workflow only: its buttons, results and the fiasco
-        wizard. A manager may correct the reason and note of a fiasco."""
-        if trust.is_workflow(self):
-            return
-        changed = self._r2_crm_workflow_changes(vals)
-        if (
-            self
-            and changed
-            and set(changed) <= set(CORRECTABLE_FIELDS)
-            and set(self.mapped("state")) == {rules.FAILURE}
-        ):
-            if not self.env.user.has_group("r2_crm.r2_crm_group_manager"):
-                raise UserError(
-                    _("Only CRM managers can correct the reason of a fiasco.")
-                )
-            if "failure_reason_id" in changed and not vals["failure_reason_id"]:
-                raise ValidationError(_("Fiasco reason: a fiasco needs a reason."))
-            return
-        super(R2CrmCase, self)._ensure_workflow_fields(vals)
-
-    # --------------------------------------------------------------- actions
-    def _ensure_state(self, allowed, message):
-        wrong = self.filtered(lambda case: case.state not in allowed)
-        if wrong:
-            raise UserError(message % {"cases": ", ".join(wrong.mapped("name"))})
-
-    def action_mark_success(self):
-        self._ensure_state(
-            [rules.OPEN],
-            _("Only open contracts can be marked as success. Not open: %(cases)s."),
-        )
-        self._r2_crm_close(rules.SUCCESS, fields.Date.context_today(self))
-        return True
-
-    def _ensure_open_for_fiasco(self):
-        """Checked when the wizard opens and again when it is confirmed."""
-        self._ensure_state(
-            [rules.OPEN],
-            _("Only open contracts can be marked as fiasco. Not open: %(cases)s."),
-        )
-
-    def _r2_crm_wizard_action(self, xmlid, **context):
-        """The action of a wizard (fiasco, wait) on the cases of self."""
-        action = self.env.ref(xmlid).read()[0]
-        action["context"] = dict(context, active_model=self._name, active_ids=self.ids)
-        return action
-
-    def action_mark_fiasco(self):
-        self._ensure_open_for_fiasco()
-        return self._r2_crm_wizard_action("r2_crm.r2_crm_case_fiasco_wizard_action")
-
-    def action_correct_fiasco(self):
-        """A manager corrects the reason and note of a fiasco, in the wizard."""
-        self.ensure_one()
-        self._ensure_state(
-            [rules.FAILURE],
-            _("Only the reason of a fiasco can be corrected. Not a fiasco: %(cases)s."),
-        )
-        action = self._r2_crm_wizard_action(
-            "r2_crm.r2_crm_case_fiasco_wizard_action",
-            default_failure_reason_id=self.failure_reason_id.id,
-            default_failure_note=self.failure_note,
-        )
-        action["name"] = _("Correct the fiasco reason")
-        return action
-
-    def _ensure_can_wait(self):
-        self._ensure_state(
-            [rules.OPEN], _("Only open cases can wait. Not open: %(cases)s.")
-        )
-        waiting = self.filtered("waiting")
-        if waiting:
-            raise UserError(
-                _("%(cases)s already waits.")
-                % {"cases": ", ".join(waiting.mapped("name"))}
-            )
-
-    def action_wait(self):
-        """Wait (for parts, for the customer): the wizard asks why."""
-        self._ensure_can_wait()
-        return self._r2_crm_wizard_action("r2_crm.r2_crm_case_wait_wizard_action")
-
-    def _r2_crm_wait(self, reason, since=None):
-        """The cases wait from ``since`` (today): their Wiek stands still."""
-        trust.as_workflow(self).write(
-            {
-                "waiting": True,
-                "waiting_reason": reason,
-                "waiting_since": since or fields.Date.to_string(self._r2_crm_today()),
-            }
-        )
-
-    def action_resume(self):
-        """Resume: the deadline moves by the days the case waited."""
-        not_waiting = self.filtered(lambda case: not case.waiting)
-        if not_waiting:
-            raise UserError(
-                _("%(cases)s does not wait.")
-                % {"cases": ", ".join(not_waiting.mapped("name"))}
-            )
-        self._r2_crm_resume()
-        return True
-
-    def _r2_crm_resume(self, day=None):
-        """The waiting cases of self resume on ``day`` (today)."""
-        today = fields.Date.from_string(day) if day else self._r2_crm_today()
-        to_date = fields.Date.from_string
-        for case in self.filtered("waiting"):
-            deadline, days_waited = rules.resume(
-                to_date(case.date_deadline),
-                to_date(case.waiting_since),
-                today,
-                case.days_waited,
-            )
-            trust.as_workflow(case).write(
-                {
-                    "waiting": False,
-                    "waiting_reason": False,
-                    "waiting_since": False,
-                    "days_waited": days_waited,
-                    "date_deadline": (
-                        fields.Date.to_string(deadline) if deadline else False
-                    ),
-                }
-            )
-
-    def action_reopen(self):
-        if not self.env.user.has_group("r2_crm.r2_crm_group_manager"):
-            raise UserError(_("Only CRM managers can reopen closed contracts."))
-        self._ensure_state(
-            rules.CLOSED_STATES,
-            _("Only closed contracts can be reopened. Already open: %(cases)s."),
-        )
-        trust.as_workflow(self).write(
-            {
-                "state": rules.OPEN,
-                "date_closed": False,
-                "failure_reason_id": False,
-                "failure_note": False,
-            }
-        )
-        return True
-
     def action_view_contacts(self):
         self.ensure_one()
         action = self.env.ref("r2_crm.r2_crm_contact_action").read()[0]
@@ -726,187 +357,6 @@ class R2CrmCase(models.Model):
             "default_purpose": self.purpose,
         }
         return action
-
-    def _r2_crm_invoice_form(self):
-        """Odoo's invoice form for billing users; for a salesperson, one that
-        does not read journal items (which only accountants may)."""
-        if self.env.user.has_group("account.group_account_invoice"):
-            return self.env.ref("account.invoice_form")
-        return self.env.ref("r2_crm.r2_crm_account_invoice_view_form_draft")
-
-    def _r2_crm_invoice_action(self, invoices):
-        action = self.env.ref("account.action_invoice_tree1").read()[0]
-        form = self._r2_crm_invoice_form()
-        action["context"] = {
-            "default_r2_crm_case_id": self.id,
-            "default_partner_id": self.partner_id.id,
-            "type": "out_invoice",
-        }
-        if len(invoices) == 1:
-            action.update({"views": [(form.id, "form")], "res_id": invoices.id})
-        else:
-            action["domain"] = [("r2_crm_case_id", "=", self.id)]
-            action["views"] = [
-                (self.env.ref("account.invoice_tree").id, "tree"),
-                (form.id, "form"),
-            ]
-        return action
-
-    def action_view_invoices(self):
-        self.ensure_one()
-        return self._r2_crm_invoice_action(self.invoice_ids)
-
-    def action_create_invoice(self):
-        """A draft customer invoice of the contract's products. Its salesperson
-        may make it (the department rules on invoices); validating it stays
-        with billing users (account_invoice.py)."""
-        self.ensure_one()
-        self._ensure_invoiceable()
-        return self._r2_crm_invoice_action(self._create_invoice())
-
-    # ------------------------------------------------------- business methods
-    def _ensure_invoiceable(self):
-        """Whoever may not invoice the contract learns why."""
-        if not self.line_ids:
-            raise UserError(
-                _("Contract %(case)s has no products to invoice.") % {"case": self.name}
-            )
-        if self.state == rules.FAILURE:
-            raise UserError(
-                _("Contract %(case)s ended as a fiasco and is not invoiced.")
-                % {"case": self.name}
-            )
-        try:
-            self.check_access_rule("write")
-            self.env["account.invoice"].check_access_rights("create")
-        except AccessError:
-            raise UserError(
-                _(
-                    "You may not invoice %(case)s: invoices are made by billing "
-                    "users and by the salespeople of the contract's department."
-                )
-                % {"case": self.name}
-            )
-
-    def _r2_crm_close(self, new_state, date_closed, values=None):
-        """Close the cases as success or failure (buttons and results). A
-        waiting case resumes first: it is done, and its days waited count."""
-        self._r2_crm_resume(date_closed)
-        vals = dict(values or {}, state=new_state, date_closed=date_closed)
-        trust.as_workflow(self).write(vals)
-
-    def _prepare_invoice(self):
-        partner = self.partner_id
-        invoice = self.env["account.invoice"].new(
-            {
-                "type": "out_invoice",
-                "partner_id": partner.id,
-                "company_id": self.company_id.id,
-            }
-        )
-        invoice._onchange_partner_id()
-        vals = invoice._convert_to_write(invoice._cache)
-        vals.update(
-            {
-                "type": "out_invoice",
-                "origin": self.name,
-                "r2_crm_case_id": self.id,
-                "user_id": self.user_id.id,
-                "company_id": self.company_id.id,
-            }
-        )
-        return vals
-
-    def _create_invoice(self):
-        """The draft invoice, made as its user (checked by _ensure_invoiceable
-        and the rules on invoices). Only the bare record is made as superuser:
-        creating one computes its payments, which reads journal items."""
-        Invoice = self.env["account.invoice"].with_context(type="out_invoice")
-        invoice = Invoice.sudo().create(self._prepare_invoice()).with_env(Invoice.env)
-        for line in self.line_ids:
-            self.env["account.invoice.line"].create(line._prepare_invoice_line(invoice))
-        invoice.compute_taxes()
-        invoice.message_post_with_view(
-            "mail.message_origin_link",
-            values={"self": invoice, "origin": self},
-            subtype_id=self.env.ref("mail.mt_note").id,
-        )
-        return invoice
-
-    # ------------------------------------------------------------- the nudge
-    @api.model
-    def _cron_nudge_inactive_cases(self):
-        """The scheduled action r2_crm.ir_cron_inactivity_nudge: each open case
-        without an entry for the company's nudge days gives its responsible user
-        one task, "what is new?", once per silence."""
-        today = self._r2_crm_today()
-        Contact = trust.as_workflow(self.env["r2.crm.contact"])
-        for case_id, quiet_since in self._r2_crm_silent_cases(today):
-            case = self.browse(case_id)
-            case = case.with_context(lang=case.user_id.lang or self.env.lang)
-            Contact.create(
-                {
-                    "type": rules.TASK,
-                    "purpose": case.purpose,
-                    "partner_id": case.partner_id.id,
-                    "case_id": case.id,
-                    "user_id": case.user_id.id,
-                    "date_deadline": fields.Date.to_string(today),
-                    "is_nudge": True,
-                    "name": case._r2_crm_nudge_subject(quiet_since, today),
-                }
-            )
-
-    def _r2_crm_nudge_subject(self, quiet_since, today):
-        return _("%(case)s: no entry for %(days)s days. What is new?") % {
-            "case": self.name,
-            "days": (today - fields.Date.from_string(quiet_since)).days,
-        }
-
-    @api.model
-    def _r2_crm_silent_cases(self, today):
-        """[(case id, the day its silence began)] of the open cases, not
-        waiting, with an active responsible user, whose last entry by a person (or their
-        opening) is at least the company's nudge days before ``today`` (at
-        day 7, not at day 6) and that got no nudge since that entry.
-
-        One query whatever the number of cases: the entries of the open cases
-        are summed up per case (last date, last id, last nudge's id); a nudge
-        with an id above the last entry's belongs to the present silence. An
-        entry made after the nudge, even dated earlier, ends the silence."""
-        self.env.cr.execute(
-            """
-            WITH entries AS (
-                SELECT e.case_id,
-                       max(e.date) FILTER (WHERE NOT coalesce(e.is_nudge, false))
-                           AS last_date,
-                       max(e.id) FILTER (WHERE NOT coalesce(e.is_nudge, false))
-                           AS last_id,
-                       max(e.id) FILTER (WHERE e.is_nudge) AS nudge_id
-                  FROM r2_crm_contact e
-                  JOIN r2_crm_case c ON c.id = e.case_id AND c.state = %(open)s
-                 GROUP BY e.case_id
-            )
-            SELECT c.id,
-                   to_char(coalesce(e.last_date::date, c.date_open), 'YYYY-MM-DD')
-              FROM r2_crm_case c
-              JOIN res_users u ON u.id = c.user_id AND u.active
-              LEFT JOIN res_company co ON co.id = c.company_id
-              LEFT JOIN entries e ON e.case_id = c.id
-             WHERE c.state = %(open)s
-               AND NOT coalesce(c.waiting, false)
-               AND coalesce(e.last_date::date, c.date_open)
-                   <= %(today)s::date - coalesce(co.r2_crm_nudge_days, %(days)s)
-               AND (e.nudge_id IS NULL OR e.nudge_id < coalesce(e.last_id, 0))
-             ORDER BY c.id
-            """,
-            {
-                "open": rules.OPEN,
-                "today": fields.Date.to_string(today),
-                "days": rules.NUDGE_DAYS,
-            },
-        )
-        return self.env.cr.fetchall()
 
 
 class R2CrmCaseLine(models.Model):

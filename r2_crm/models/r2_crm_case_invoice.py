@@ -1,0 +1,122 @@
+"""A contract's draft customer invoice, made from its products by its
+salespeople; billing users validate it."""
+
+from odoo import _, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .. import rules
+
+
+class R2CrmCase(models.Model):
+    _inherit = "r2.crm.case"
+
+    invoice_ids = fields.One2many(
+        "account.invoice", "r2_crm_case_id", string="Invoices", readonly=True
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+
+    def _compute_invoice_count(self):
+        # a count only: CRM users without invoicing rights see it too
+        counts = self._r2_crm_counts(
+            self.env["account.invoice"].sudo(), "r2_crm_case_id"
+        )
+        for case in self:
+            case.invoice_count = counts.get(case.id, 0)
+
+    def _r2_crm_invoice_form(self):
+        """Odoo's invoice form for billing users; for a salesperson, one that
+        does not read journal items (which only accountants may)."""
+        if self.env.user.has_group("account.group_account_invoice"):
+            return self.env.ref("account.invoice_form")
+        return self.env.ref("r2_crm.r2_crm_account_invoice_view_form_draft")
+
+    def _r2_crm_invoice_action(self, invoices):
+        action = self.env.ref("account.action_invoice_tree1").read()[0]
+        form = self._r2_crm_invoice_form()
+        action["context"] = {
+            "default_r2_crm_case_id": self.id,
+            "default_partner_id": self.partner_id.id,
+            "type": "out_invoice",
+        }
+        if len(invoices) == 1:
+            action.update({"views": [(form.id, "form")], "res_id": invoices.id})
+        else:
+            action["domain"] = [("r2_crm_case_id", "=", self.id)]
+            action["views"] = [
+                (self.env.ref("account.invoice_tree").id, "tree"),
+                (form.id, "form"),
+            ]
+        return action
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        return self._r2_crm_invoice_action(self.invoice_ids)
+
+    def action_create_invoice(self):
+        """A draft customer invoice of the contract's products. Its salesperson
+        may make it (the department rules on invoices); validating it stays
+        with billing users (account_invoice.py)."""
+        self.ensure_one()
+        self._ensure_invoiceable()
+        return self._r2_crm_invoice_action(self._create_invoice())
+
+    def _ensure_invoiceable(self):
+        """Whoever may not invoice the contract learns why."""
+        if not self.line_ids:
+            raise UserError(
+                _("Contract %(case)s has no products to invoice.") % {"case": self.name}
+            )
+        if self.state == rules.FAILURE:
+            raise UserError(
+                _("Contract %(case)s ended as a fiasco and is not invoiced.")
+                % {"case": self.name}
+            )
+        try:
+            self.check_access_rule("write")
+            self.env["account.invoice"].check_access_rights("create")
+        except AccessError:
+            raise UserError(
+                _(
+                    "You may not invoice %(case)s: invoices are made by billing "
+                    "users and by the salespeople of the contract's department."
+                )
+                % {"case": self.name}
+            )
+
+    def _prepare_invoice(self):
+        partner = self.partner_id
+        invoice = self.env["account.invoice"].new(
+            {
+                "type": "out_invoice",
+                "partner_id": partner.id,
+                "company_id": self.company_id.id,
+            }
+        )
+        invoice._onchange_partner_id()
+        vals = invoice._convert_to_write(invoice._cache)
+        vals.update(
+            {
+                "type": "out_invoice",
+                "origin": self.name,
+                "r2_crm_case_id": self.id,
+                "user_id": self.user_id.id,
+                "company_id": self.company_id.id,
+            }
+        )
+        return vals
+
+    def _create_invoice(self):
+        """The draft invoice, made as its user (checked by _ensure_invoiceable
+        and the rules on invoices). Only the bare record is made as superuser:
+        creating one computes its payments, which reads journal items."""
+        Invoice = self.env["account.invoice"].with_context(type="out_invoice")
+        invoice = Invoice.sudo().create(self._prepare_invoice()).with_env(Invoice.env)
+        for line in self.line_ids:
+            self.env["account.invoice.line"].create(line._prepare_invoice_line(invoice))
+        invoice.compute_taxes()
+        invoice.message_post_with_view(
+            "mail.message_origin_link",
+            values={"self": invoice, "origin": self},
+            subtype_id=self.env.ref("mail.mt_note").id,
+        )
+        return invoice

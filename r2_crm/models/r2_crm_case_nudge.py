@@ -1,0 +1,84 @@
+"""The nudge: an open case without an entry for the company's nudge days
+gives its responsible user one task, "what is new?", once per silence."""
+
+from odoo import _, api, fields, models
+
+from .. import rules, trust
+
+
+class R2CrmCase(models.Model):
+    _inherit = "r2.crm.case"
+
+    @api.model
+    def _cron_nudge_inactive_cases(self):
+        """The scheduled action r2_crm.ir_cron_inactivity_nudge: each open case
+        without an entry for the company's nudge days gives its responsible user
+        one task, "what is new?", once per silence."""
+        today = self._r2_crm_today()
+        Contact = trust.as_workflow(self.env["r2.crm.contact"])
+        for case_id, quiet_since in self._r2_crm_silent_cases(today):
+            case = self.browse(case_id)
+            case = case.with_context(lang=case.user_id.lang or self.env.lang)
+            Contact.create(
+                {
+                    "type": rules.TASK,
+                    "purpose": case.purpose,
+                    "partner_id": case.partner_id.id,
+                    "case_id": case.id,
+                    "user_id": case.user_id.id,
+                    "date_deadline": fields.Date.to_string(today),
+                    "is_nudge": True,
+                    "name": case._r2_crm_nudge_subject(quiet_since, today),
+                }
+            )
+
+    def _r2_crm_nudge_subject(self, quiet_since, today):
+        return _("%(case)s: no entry for %(days)s days. What is new?") % {
+            "case": self.name,
+            "days": (today - fields.Date.from_string(quiet_since)).days,
+        }
+
+    @api.model
+    def _r2_crm_silent_cases(self, today):
+        """[(case id, the day its silence began)] of the open cases, not
+        waiting, with an active responsible user, whose last entry by a person (or their
+        opening) is at least the company's nudge days before ``today`` (at
+        day 7, not at day 6) and that got no nudge since that entry.
+
+        One query whatever the number of cases: the entries of the open cases
+        are summed up per case (last date, last id, last nudge's id); a nudge
+        with an id above the last entry's belongs to the present silence. An
+        entry made after the nudge, even dated earlier, ends the silence."""
+        self.env.cr.execute(
+            """
+            WITH entries AS (
+                SELECT e.case_id,
+                       max(e.date) FILTER (WHERE NOT coalesce(e.is_nudge, false))
+                           AS last_date,
+                       max(e.id) FILTER (WHERE NOT coalesce(e.is_nudge, false))
+                           AS last_id,
+                       max(e.id) FILTER (WHERE e.is_nudge) AS nudge_id
+                  FROM r2_crm_contact e
+                  JOIN r2_crm_case c ON c.id = e.case_id AND c.state = %(open)s
+                 GROUP BY e.case_id
+            )
+            SELECT c.id,
+                   to_char(coalesce(e.last_date::date, c.date_open), 'YYYY-MM-DD')
+              FROM r2_crm_case c
+              JOIN res_users u ON u.id = c.user_id AND u.active
+              LEFT JOIN res_company co ON co.id = c.company_id
+              LEFT JOIN entries e ON e.case_id = c.id
+             WHERE c.state = %(open)s
+               AND NOT coalesce(c.waiting, false)
+               AND coalesce(e.last_date::date, c.date_open)
+                   <= %(today)s::date - coalesce(co.r2_crm_nudge_days, %(days)s)
+               AND (e.nudge_id IS NULL OR e.nudge_id < coalesce(e.last_id, 0))
+             ORDER BY c.id
+            """,
+            {
+                "open": rules.OPEN,
+                "today": fields.Date.to_string(today),
+                "days": rules.NUDGE_DAYS,
+            },
+        )
+        return self.env.cr.fetchall()

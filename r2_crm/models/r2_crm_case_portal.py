@@ -1,0 +1,51 @@
+"""The customer follows his case on the portal, or by the link of the
+case's e-mails, which carries the case's own token."""
+
+from odoo import fields, models
+
+
+class R2CrmCase(models.Model):
+    _inherit = "r2.crm.case"
+
+    # The customer follows the case on the portal, or by the e-mails' link
+    access_token = fields.Char(
+        string="Security token",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
+        help="Opens the case's portal page without logging in: it is in the "
+        "link of the e-mails to the customer.",
+    )
+    portal_link = fields.Char(
+        compute="_compute_portal_link",
+        groups="base.group_user",
+        help="The case's portal page with its security token, as the e-mails "
+        "to the customer give it.",
+    )
+
+    def _compute_portal_url(self):
+        for case in self:
+            case.portal_url = "/my/cases/%s" % case.id
+
+    def _compute_portal_link(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        for case in self:
+            case.portal_link = "%s%s?access_token=%s" % (
+                base_url,
+                case.portal_url,
+                case.sudo().access_token,
+            )
+
+    def get_access_action(self, access_uid=None):
+        """Customers (portal users) open their case on the portal, as the
+        link of Odoo's e-mails leads them."""
+        self.ensure_one()
+        user = self.env["res.users"].sudo().browse(access_uid or self.env.uid)
+        if user.share:
+            return {
+                "type": "ir.actions.act_url",
+                "url": self.portal_url,
+                "target": "self",
+                "res_id": self.id,
+            }
+        return super(R2CrmCase, self).get_access_action(access_uid)

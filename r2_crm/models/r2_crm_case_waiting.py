@@ -1,0 +1,88 @@
+"""Waiting (for parts, for the customer) pauses Wiek; resuming moves the
+deadline by the days waited."""
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+from .. import rules, trust
+
+
+class R2CrmCase(models.Model):
+    _inherit = "r2.crm.case"
+
+    # Waiting pauses Wiek (Wait and Resume buttons)
+    waiting = fields.Boolean(
+        readonly=True, copy=False, index=True, track_visibility="onchange"
+    )
+    waiting_reason = fields.Selection(
+        rules.WAITING_REASONS,
+        readonly=True,
+        copy=False,
+        track_visibility="onchange",
+    )
+    waiting_since = fields.Date(readonly=True, copy=False)
+    days_waited = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Days the case waited, over all its pauses: they moved its deadline.",
+    )
+
+    def _ensure_can_wait(self):
+        self._ensure_state(
+            [rules.OPEN], _("Only open cases can wait. Not open: %(cases)s.")
+        )
+        waiting = self.filtered("waiting")
+        if waiting:
+            raise UserError(
+                _("%(cases)s already waits.")
+                % {"cases": ", ".join(waiting.mapped("name"))}
+            )
+
+    def action_wait(self):
+        """Wait (for parts, for the customer): the wizard asks why."""
+        self._ensure_can_wait()
+        return self._r2_crm_wizard_action("r2_crm.r2_crm_case_wait_wizard_action")
+
+    def _r2_crm_wait(self, reason, since=None):
+        """The cases wait from ``since`` (today): their Wiek stands still."""
+        trust.as_workflow(self).write(
+            {
+                "waiting": True,
+                "waiting_reason": reason,
+                "waiting_since": since or fields.Date.to_string(self._r2_crm_today()),
+            }
+        )
+
+    def action_resume(self):
+        """Resume: the deadline moves by the days the case waited."""
+        not_waiting = self.filtered(lambda case: not case.waiting)
+        if not_waiting:
+            raise UserError(
+                _("%(cases)s does not wait.")
+                % {"cases": ", ".join(not_waiting.mapped("name"))}
+            )
+        self._r2_crm_resume()
+        return True
+
+    def _r2_crm_resume(self, day=None):
+        """The waiting cases of self resume on ``day`` (today)."""
+        today = fields.Date.from_string(day) if day else self._r2_crm_today()
+        to_date = fields.Date.from_string
+        for case in self.filtered("waiting"):
+            deadline, days_waited = rules.resume(
+                to_date(case.date_deadline),
+                to_date(case.waiting_since),
+                today,
+                case.days_waited,
+            )
+            trust.as_workflow(case).write(
+                {
+                    "waiting": False,
+                    "waiting_reason": False,
+                    "waiting_since": False,
+                    "days_waited": days_waited,
+                    "date_deadline": (
+                        fields.Date.to_string(deadline) if deadline else False
+                    ),
+                }
+            )

@@ -1,0 +1,114 @@
+"""The customer hears of S1 and S2 by e-mail, with the protocol: a
+scheduled action sends what the results marked, outside the clerk's request."""
+
+import logging
+import threading
+from email.utils import formataddr
+
+from odoo import _, api, fields, models
+from odoo.tools import html_escape
+
+from .. import rules, trust
+
+_logger = logging.getLogger(__name__)
+
+
+class R2CrmContact(models.Model):
+    _inherit = "r2.crm.contact"
+
+    # The customer hears of S1 and S2 by e-mail (r2.crm.result.notify_customer)
+    customer_mail_state = fields.Selection(
+        rules.CUSTOMER_MAIL_STATES,
+        string="E-mail to the customer",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The result marks the e-mail to be sent; a scheduled action sends it "
+        "with the protocol within minutes, or notes in the case why it could not.",
+    )
+
+    @api.model
+    def _cron_send_customer_mail(self, limit=200):
+        """The scheduled action r2_crm.ir_cron_customer_mail: e-mail the
+        customers the notes of S1 and S2 are waiting to tell.
+
+        One note at a time, each locked and (outside tests) committed as soon
+        as its e-mail is queued, so that a second run at the same time skips it
+        and a run that fails later never sends it again. A note that fails is
+        rolled back alone and stays pending for the next run."""
+        auto_commit = not getattr(threading.currentThread(), "testing", False)
+        failed = [0]
+        for _count in range(limit):
+            self.env.cr.execute(
+                "SELECT id FROM r2_crm_contact WHERE customer_mail_state = %s "
+                "AND id NOT IN %s ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+                (rules.MAIL_PENDING, tuple(failed)),
+            )
+            row = self.env.cr.fetchone()
+            if not row:
+                break
+            note = self.browse(row[0])
+            if not auto_commit:
+                note._r2_crm_send_customer_mail()
+                continue
+            try:
+                note._r2_crm_send_customer_mail()
+            except Exception:  # pylint: disable=broad-except
+                # each note is a transaction of its own: undo only this one
+                self.env.cr.rollback()
+                self.env.clear()
+                _logger.exception("r2_crm: e-mail of note %s not sent", note.id)
+                failed.append(note.id)
+                continue
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _r2_crm_send_customer_mail(self):
+        """Post the note's e-mail to the customer in the case's chatter, with
+        its protocol: Odoo's mail queue sends it. Without an address, a note in
+        the chatter says why nothing was sent."""
+        self.ensure_one()
+        case = self.case_id
+        customer = case.partner_id
+        company = case.company_id or self.company_id or self.env.user.company_id
+        shop_address = self.env["mail.message"]._r2_crm_shop_address(company)
+        if not customer.email:
+            reason = _("the customer %(name)s has no e-mail address") % {
+                "name": customer.display_name
+            }
+        elif not shop_address:
+            reason = _("the company %(name)s has no e-mail address") % {
+                "name": company.name
+            }
+        else:
+            reason = None
+        if reason:
+            case.message_post(
+                body=html_escape(
+                    _("No e-mail to the customer about %(note)s: %(reason)s.")
+                    % {"note": self.name, "reason": reason}
+                ),
+                subtype="mail.mt_note",
+            )
+            trust.as_workflow(self).write({"customer_mail_state": rules.MAIL_NOT_SENT})
+            return
+        opening = self.result_id.action == rules.OPEN_CASE
+        template = self.env.ref(
+            "r2_crm.mail_template_case_opened"
+            if opening
+            else "r2_crm.mail_template_case_closed"
+        )
+        # the PDF first: rendering may commit a new assets bundle (Odoo does,
+        # outside tests), which must not cut the posting of the e-mail in two
+        pdf, _kind = self._ensure_protocol().render_qweb_pdf(self.ids)
+        email = template.generate_email(case.id, ["subject", "body_html"])
+        case.with_context(mail_post_autofollow=False).message_post(
+            body=email["body_html"],
+            subject=email["subject"],
+            message_type="comment",
+            subtype="mail.mt_comment",
+            partner_ids=[customer.id],
+            author_id=company.partner_id.id,
+            email_from=formataddr((company.name, shop_address)),
+            attachments=[("%s.pdf" % self._r2_crm_protocol_filename(), pdf)],
+        )
+        trust.as_workflow(self).write({"customer_mail_state": rules.MAIL_SENT})

@@ -1,0 +1,85 @@
+"""Tasks (Zadania): a due date, done or not, and one mail.activity per open
+task so that it shows in the assignee's activity menu; the nudge's tasks."""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .. import rules, trust
+
+
+class R2CrmContact(models.Model):
+    _inherit = "r2.crm.contact"
+
+    is_nudge = fields.Boolean(
+        string="Nudge",
+        readonly=True,
+        copy=False,
+        help="A task the scheduled action gave the responsible user because the "
+        "case had no entry for the company's nudge days.",
+    )
+    date_deadline = fields.Date(string="Due date", index=True)
+    done = fields.Boolean(index=True)
+    task_activity_id = fields.Many2one(
+        "mail.activity",
+        string="Activity",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+    )
+
+    @api.constrains("type", "date_deadline")
+    def _check_task_deadline(self):
+        for contact in self:
+            if contact.type == rules.TASK and not contact.date_deadline:
+                raise ValidationError(
+                    _("The task %(name)s needs a due date.") % {"name": contact.name}
+                )
+
+    def _sync_task_activity(self):
+        """Keep one open mail.activity per open task, so it shows in the
+        assignee's activity menu; finishing the task finishes the activity."""
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model = self.env["ir.model"]._get(self._name)
+        for contact in self:
+            activity = contact.task_activity_id
+            wants = (
+                contact.type == rules.TASK
+                and not contact.done
+                and contact.date_deadline
+            )
+            if wants:
+                values = {
+                    "summary": contact.name,
+                    "date_deadline": contact.date_deadline,
+                    "user_id": contact.user_id.id,
+                }
+                if activity:
+                    activity.write(values)
+                else:
+                    values.update(
+                        {
+                            "res_model_id": model.id,
+                            "res_id": contact.id,
+                            "activity_type_id": todo.id if todo else False,
+                        }
+                    )
+                    activity = self.env["mail.activity"].create(values)
+                    trust.as_workflow(contact).write({"task_activity_id": activity.id})
+            elif activity:
+                if contact.type == rules.TASK and contact.done:
+                    trust.as_workflow(activity).action_feedback()
+                else:
+                    activity.unlink()
+
+    def action_mark_done(self):
+        self.filtered(lambda contact: contact.type == rules.TASK).write({"done": True})
+        return True
+
+    def action_snooze_tomorrow(self):
+        tomorrow = rules.add_days(
+            fields.Date.from_string(fields.Date.context_today(self)), 1
+        )
+        self.filtered(lambda contact: contact.type == rules.TASK).write(
+            {"date_deadline": fields.Date.to_string(tomorrow)}
+        )
+        return True
