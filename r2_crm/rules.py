@@ -38,6 +38,14 @@ RESULT_ACTIONS = [
 ]
 CLOSING_ACTIONS = (CLOSE_SUCCESS, CLOSE_FAILURE)
 
+# The protocols of a service case, by the result of the note they print from:
+# intake from the note whose result opened its case, completion from the one
+# whose result closed it (protocol_kind)
+INTAKE = "intake"
+COMPLETION = "completion"
+PROTOCOL_KINDS = [(INTAKE, "Intake protocol"), (COMPLETION, "Completion protocol")]
+PROTOCOL_ACTIONS = {INTAKE: (OPEN_CASE,), COMPLETION: CLOSING_ACTIONS}
+
 # Case states (r2.crm.case.state)
 OPEN = "open"
 SUCCESS = "success"
@@ -115,6 +123,17 @@ def result_transition(action, case_state):
             raise TransitionError(ERR_CASE_CLOSED)
         return Transition("close", SUCCESS if action == CLOSE_SUCCESS else FAILURE)
     raise ValueError("unknown result action %r" % (action,))
+
+
+def protocol_kind(result_action, linked):
+    """The protocol a note prints (INTAKE, COMPLETION), or None: only a note
+    linked to its case, whose result opened or closed it, has one."""
+    if not linked:
+        return None
+    for kind, actions in PROTOCOL_ACTIONS.items():
+        if result_action in actions:
+            return kind
+    return None
 
 
 def days_left(deadline, today, state=OPEN, waiting_since=None):

@@ -73,4 +73,29 @@ case = Case.create(
 )
 assert Case.sudo(head_clerk).search([("id", "=", case.id)]), "a branch's case hidden"
 env.cr.rollback()
+# 11.0.1.7.0 (#25): the automated actions enter through the case's one
+# transition method, and S1 still opens a case through them.
+for xmlid in (
+    "r2_crm.r2_crm_contact_automation_result_create",
+    "r2_crm.r2_crm_contact_automation_result_write",
+):
+    assert "_r2_crm_transition" in env.ref(xmlid).code, env.ref(xmlid).code
+note = env["r2.crm.contact"].create(
+    {
+        "type": "note",
+        "purpose": "service",
+        "partner_id": partner.id,
+        "name": "Upgrade intake",
+        "result_id": env.ref("r2_crm.result_s1").id,
+    }
+)
+assert note.case_id.state == "open", "S1 opened no case after the upgrade"
+invoice_models = ("account.invoice", "account.invoice.line", "account.invoice.tax")
+left = (
+    env["ir.rule"]
+    .search([("model_id.model", "in", invoice_models)])
+    .filtered(lambda rule: rule.get_external_id()[rule.id].startswith("r2_crm."))
+)
+assert not left, "r2_crm still rules invoices: %s" % left.mapped("name")
+env.cr.rollback()
 print("upgrade checks: ok")

@@ -16,11 +16,6 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from .. import rules
 
-PROTOCOL_ACTIONS = {
-    "intake": (rules.OPEN_CASE,),
-    "completion": rules.CLOSING_ACTIONS,
-}
-
 
 class R2CrmPortal(CustomerPortal):
     def _r2_crm_case_domain(self):
@@ -85,7 +80,10 @@ class R2CrmPortal(CustomerPortal):
         }
         filters = {
             "all": {"label": _("All"), "domain": []},
-            "open": {"label": _("In progress"), "domain": [("state", "=", "open")]},
+            "open": {
+                "label": _("In progress"),
+                "domain": [("state", "=", rules.OPEN)],
+            },
             "closed": {
                 "label": _("Closed"),
                 "domain": [("state", "in", rules.CLOSED_STATES)],
@@ -137,27 +135,11 @@ class R2CrmPortal(CustomerPortal):
                 "r2_case": case,
                 "access_token": access_token,
                 "no_breadcrumbs": public,
-                "has_intake": bool(self._r2_crm_protocol_note(case, "intake")),
-                "has_completion": bool(self._r2_crm_protocol_note(case, "completion")),
+                "has_intake": bool(case._r2_crm_protocol_note(rules.INTAKE)),
+                "has_completion": bool(case._r2_crm_protocol_note(rules.COMPLETION)),
             }
         )
         return request.render("r2_crm.portal_case_page", values)
-
-    def _r2_crm_protocol_note(self, case, kind):
-        """The note whose protocol is asked for: the last that opened the case
-        (intake), or the last that closed it (completion)."""
-        return (
-            request.env["r2.crm.contact"]
-            .sudo()
-            .search(
-                [
-                    ("case_id", "=", case.id),
-                    ("result_id.action", "in", PROTOCOL_ACTIONS[kind]),
-                ],
-                order="date desc, id desc",
-                limit=1,
-            )
-        )
 
     @http.route(
         ["/my/cases/<int:case_id>/protocol/<string:kind>"],
@@ -169,10 +151,10 @@ class R2CrmPortal(CustomerPortal):
         case, refusal = self._r2_crm_case_or_refusal(case_id, access_token)
         if refusal:
             return refusal
-        note = kind in PROTOCOL_ACTIONS and self._r2_crm_protocol_note(case, kind)
+        note = kind in rules.PROTOCOL_ACTIONS and case._r2_crm_protocol_note(kind)
         if not note:
             return request.not_found()
-        pdf, _kind = note._ensure_protocol().sudo().render_qweb_pdf(note.ids)
+        pdf, _kind = note._r2_crm_ensure_protocol().sudo().render_qweb_pdf(note.ids)
         return request.make_response(
             pdf,
             headers=[

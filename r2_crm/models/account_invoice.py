@@ -1,5 +1,4 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
 
 
 class AccountInvoice(models.Model):
@@ -27,19 +26,6 @@ class AccountInvoice(models.Model):
         string="Campaign of the contract",
         readonly=True,
     )
-
-    def action_invoice_open(self):
-        """Salespeople of a contract may draft its invoice; validating it
-        stays with billing users."""
-        if not self.env.user.has_group("account.group_account_invoice"):
-            raise UserError(
-                _(
-                    "Only billing users validate invoices: %(invoices)s stays a "
-                    "draft until one of them does."
-                )
-                % {"invoices": ", ".join(self.mapped("display_name"))}
-            )
-        return super(AccountInvoice, self).action_invoice_open()
 
     @api.model
     def _prepare_refund(

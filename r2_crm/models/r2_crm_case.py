@@ -216,7 +216,7 @@ class R2CrmCase(models.Model):
         if self.level_id:
             self.probability = self.level_id.probability
 
-    def _suggest_probability(self, vals):
+    def _r2_crm_suggest_probability(self, vals):
         """A new level suggests its probability unless one is given too."""
         if vals.get("level_id") and "probability" not in vals:
             vals["probability"] = (
@@ -231,7 +231,7 @@ class R2CrmCase(models.Model):
         Case = self.browse()
         vals = Case._r2_crm_check_dates(vals)
         purpose = vals.get("purpose") or Case._default_purpose()
-        Case._ensure_can_create(dict(vals, purpose=purpose))
+        Case._r2_crm_ensure_can_create(dict(vals, purpose=purpose))
         date_open = vals.get("date_open") or fields.Date.context_today(self)
         if purpose == rules.SERVICE and not vals.get("date_deadline"):
             vals["date_deadline"] = Case._r2_crm_default_deadline(date_open)
@@ -243,12 +243,12 @@ class R2CrmCase(models.Model):
                 .next_by_code(SEQUENCE_CODES[purpose])
             )
         vals["access_token"] = str(uuid.uuid4())  # drawn here, never written
-        return super(R2CrmCase, self).create(self._suggest_probability(vals))
+        return super(R2CrmCase, self).create(self._r2_crm_suggest_probability(vals))
 
     def write(self, vals):
         vals = self._r2_crm_check_dates(vals)
-        self._ensure_workflow_fields(vals)
-        return super(R2CrmCase, self).write(self._suggest_probability(vals))
+        self._r2_crm_ensure_workflow_fields(vals)
+        return super(R2CrmCase, self).write(self._r2_crm_suggest_probability(vals))
 
     def copy(self, default=None):
         """A duplicate is a new case: open, numbered anew, opened today (and
@@ -325,13 +325,13 @@ class R2CrmCase(models.Model):
         )
 
     # ---------------------------------------------------------------- guards
-    def _ensure_can_create(self, vals):
+    def _r2_crm_ensure_can_create(self, vals):
         """Refuse what can be refused before a number is drawn, so that a
         refused case does not leave a gap in the numbering."""
         self._ensure_purpose(vals["purpose"])
         self.check_access_rights("create")
         self._ensure_company_allowed(vals)
-        self._ensure_workflow_fields(vals)
+        self._r2_crm_ensure_workflow_fields(vals)
         if not vals.get("partner_id"):
             raise ValidationError(_("Customer: a contract or case needs a customer."))
         # Values of a wrong type are left to the ORM, which refuses them.
@@ -406,7 +406,7 @@ class R2CrmCaseLine(models.Model):
             self.name = self.product_id.display_name
             self.price_unit = self.product_id.lst_price
 
-    def _prepare_invoice_line(self, invoice):
+    def _r2_crm_prepare_invoice_line(self, invoice):
         """Values of the invoice line, with Odoo's own account and tax onchange."""
         line = self.env["account.invoice.line"].new(
             {

@@ -1,5 +1,11 @@
 """A contract's draft customer invoice, made from its products by its
-salespeople; billing users validate it."""
+salespeople; billing users validate it.
+
+r2_crm puts no record rule on Odoo's invoice models, so that a clerk who has
+invoice rights from another module (a purchase user's vendor bills) keeps
+them: the contract's button checks the contract (the clerk may change it),
+then makes the draft as the server, and the clerk reads it as every internal
+user reads invoices."""
 
 from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -53,14 +59,14 @@ class R2CrmCase(models.Model):
         return self._r2_crm_invoice_action(self.invoice_ids)
 
     def action_create_invoice(self):
-        """A draft customer invoice of the contract's products. Its salesperson
-        may make it (the department rules on invoices); validating it stays
-        with billing users (account_invoice.py)."""
+        """A draft customer invoice of the contract's products. Who may change
+        the contract may make it; changing and validating it stays with
+        billing users (Odoo's own access rights)."""
         self.ensure_one()
-        self._ensure_invoiceable()
-        return self._r2_crm_invoice_action(self._create_invoice())
+        self._r2_crm_ensure_invoiceable()
+        return self._r2_crm_invoice_action(self._r2_crm_create_invoice())
 
-    def _ensure_invoiceable(self):
+    def _r2_crm_ensure_invoiceable(self):
         """Whoever may not invoice the contract learns why."""
         if not self.line_ids:
             raise UserError(
@@ -72,8 +78,8 @@ class R2CrmCase(models.Model):
                 % {"case": self.name}
             )
         try:
+            self.check_access_rights("write")
             self.check_access_rule("write")
-            self.env["account.invoice"].check_access_rights("create")
         except AccessError:
             raise UserError(
                 _(
@@ -83,7 +89,7 @@ class R2CrmCase(models.Model):
                 % {"case": self.name}
             )
 
-    def _prepare_invoice(self):
+    def _r2_crm_prepare_invoice(self):
         partner = self.partner_id
         invoice = self.env["account.invoice"].new(
             {
@@ -105,18 +111,20 @@ class R2CrmCase(models.Model):
         )
         return vals
 
-    def _create_invoice(self):
-        """The draft invoice, made as its user (checked by _ensure_invoiceable
-        and the rules on invoices). Only the bare record is made as superuser:
-        creating one computes its payments, which reads journal items."""
+    def _r2_crm_create_invoice(self):
+        """The draft invoice, made as the server once _r2_crm_ensure_invoiceable
+        let the user invoice the contract; the chatter names the user."""
         Invoice = self.env["account.invoice"].with_context(type="out_invoice")
-        invoice = Invoice.sudo().create(self._prepare_invoice()).with_env(Invoice.env)
+        invoice = Invoice.sudo().create(self._r2_crm_prepare_invoice())
         for line in self.line_ids:
-            self.env["account.invoice.line"].create(line._prepare_invoice_line(invoice))
+            invoice.env["account.invoice.line"].create(
+                line._r2_crm_prepare_invoice_line(invoice)
+            )
         invoice.compute_taxes()
         invoice.message_post_with_view(
             "mail.message_origin_link",
             values={"self": invoice, "origin": self},
             subtype_id=self.env.ref("mail.mt_note").id,
+            author_id=self.env.user.partner_id.id,
         )
-        return invoice
+        return invoice.with_env(Invoice.env)

@@ -3,6 +3,8 @@ case's e-mails, which carries the case's own token."""
 
 from odoo import fields, models
 
+from .. import rules
+
 
 class R2CrmCase(models.Model):
     _inherit = "r2.crm.case"
@@ -49,3 +51,16 @@ class R2CrmCase(models.Model):
                 "res_id": self.id,
             }
         return super(R2CrmCase, self).get_access_action(access_uid)
+
+    def _r2_crm_protocol_note(self, kind):
+        """The note that prints the case's protocol of ``kind`` (rules.INTAKE,
+        rules.COMPLETION): the last whose protocol is of that kind."""
+        self.ensure_one()
+        notes = self.env["r2.crm.contact"].search(
+            [
+                ("case_id", "=", self.id),
+                ("result_id.action", "in", rules.PROTOCOL_ACTIONS[kind]),
+            ],
+            order="date desc, id desc",
+        )
+        return notes.filtered(lambda note: note._r2_crm_protocol_kind() == kind)[:1]

@@ -27,8 +27,8 @@ class R2CrmCase(models.Model):
         help="Days the case waited, over all its pauses: they moved its deadline.",
     )
 
-    def _ensure_can_wait(self):
-        self._ensure_state(
+    def _r2_crm_ensure_can_wait(self):
+        self._r2_crm_ensure_state(
             [rules.OPEN], _("Only open cases can wait. Not open: %(cases)s.")
         )
         waiting = self.filtered("waiting")
@@ -40,11 +40,12 @@ class R2CrmCase(models.Model):
 
     def action_wait(self):
         """Wait (for parts, for the customer): the wizard asks why."""
-        self._ensure_can_wait()
+        self._r2_crm_ensure_can_wait()
         return self._r2_crm_wizard_action("r2_crm.r2_crm_case_wait_wizard_action")
 
     def _r2_crm_wait(self, reason, since=None):
         """The cases wait from ``since`` (today): their Wiek stands still."""
+        self._r2_crm_ensure_can_wait()
         trust.as_workflow(self).write(
             {
                 "waiting": True,
@@ -61,7 +62,7 @@ class R2CrmCase(models.Model):
                 _("%(cases)s does not wait.")
                 % {"cases": ", ".join(not_waiting.mapped("name"))}
             )
-        self._r2_crm_resume()
+        self._r2_crm_transition("resume")
         return True
 
     def _r2_crm_resume(self, day=None):

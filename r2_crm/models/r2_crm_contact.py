@@ -205,11 +205,11 @@ class R2CrmContact(models.Model):
     def create(self, vals):
         # copy() calls create() on the record it copies: check a new entry
         vals = self.browse()._r2_crm_check_dates(vals)
-        self.browse()._ensure_workflow_fields(vals)
+        self.browse()._r2_crm_ensure_workflow_fields(vals)
         if vals.get("case_id"):
-            self._ensure_case_readable(vals["case_id"])
+            self._r2_crm_ensure_case_readable(vals["case_id"])
             if vals.get("result_id"):
-                self._lock_cases([vals["case_id"]])
+                self._r2_crm_lock_cases([vals["case_id"]])
         # An entry is itself the log of a conversation: mail.thread's "entry
         # created" message in its own chatter would only repeat it, at the
         # cost of half the queries of a note (the web client's create).
@@ -218,19 +218,19 @@ class R2CrmContact(models.Model):
             .create(vals)
             .with_env(self.env)
         )
-        contact._sync_task_activity()
+        contact._r2_crm_sync_task_activity()
         return contact
 
     def write(self, vals):
         vals = self._r2_crm_check_dates(vals)
-        self._ensure_workflow_fields(vals)
+        self._r2_crm_ensure_workflow_fields(vals)
         # the workflow links only the case it has just opened (S1) or
         # imported, which its user may open
         if vals.get("case_id") and not trust.is_workflow(self):
-            self._ensure_case_readable(vals["case_id"])
+            self._r2_crm_ensure_case_readable(vals["case_id"])
         if "result_id" in vals or "case_id" in vals:
-            self._lock_cases(self.mapped("case_id").ids + [vals.get("case_id")])
-            self._ensure_history_kept(vals)
+            self._r2_crm_lock_cases(self.mapped("case_id").ids + [vals.get("case_id")])
+            self._r2_crm_ensure_history_kept(vals)
         res = super(R2CrmContact, self).write(vals)
         if not trust.is_workflow(self) and set(vals) & {
             "type",
@@ -239,11 +239,11 @@ class R2CrmContact(models.Model):
             "user_id",
             "name",
         }:
-            self._sync_task_activity()
+            self._r2_crm_sync_task_activity()
         return res
 
     def unlink(self):
-        self._lock_cases(self.mapped("case_id").ids)
+        self._r2_crm_lock_cases(self.mapped("case_id").ids)
         closed = self._r2_crm_of_closed_cases()
         if closed:
             raise UserError(
@@ -287,7 +287,7 @@ class R2CrmContact(models.Model):
             return UserError(messages[name])
         return super(R2CrmContact, self)._r2_crm_workflow_error(name)
 
-    def _ensure_case_readable(self, case_id):
+    def _r2_crm_ensure_case_readable(self, case_id):
         """An entry joins only a case its user may open: no planting entries in
         another department's contract, no listing contracts through entries."""
         case = self.env["r2.crm.case"].browse(case_id)

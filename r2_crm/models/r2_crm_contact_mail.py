@@ -99,7 +99,7 @@ class R2CrmContact(models.Model):
         )
         # the PDF first: rendering may commit a new assets bundle (Odoo does,
         # outside tests), which must not cut the posting of the e-mail in two
-        pdf, _kind = self._ensure_protocol().render_qweb_pdf(self.ids)
+        pdf, _kind = self._r2_crm_ensure_protocol().render_qweb_pdf(self.ids)
         email = template.generate_email(case.id, ["subject", "body_html"])
         case.with_context(mail_post_autofollow=False).message_post(
             body=email["body_html"],

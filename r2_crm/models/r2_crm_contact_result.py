@@ -27,7 +27,7 @@ class R2CrmContact(models.Model):
             lambda contact: contact.case_id.state in rules.CLOSED_STATES
         )
 
-    def _ensure_history_kept(self, vals):
+    def _r2_crm_ensure_history_kept(self, vals):
         """Entries of a closed case stay with it, and the note whose result
         closed it keeps that result, as long as the case stays closed."""
         for contact in self._r2_crm_of_closed_cases():
@@ -54,7 +54,7 @@ class R2CrmContact(models.Model):
                     }
                 )
 
-    def _result_error(self, code):
+    def _r2_crm_result_error(self, code):
         messages = {
             rules.ERR_ALREADY_LINKED: _(
                 "The note '%(note)s' is already linked to %(case)s: result "
@@ -77,7 +77,7 @@ class R2CrmContact(models.Model):
             }
         )
 
-    def _lock_cases(self, case_ids):
+    def _r2_crm_lock_cases(self, case_ids):
         """Serialise what changes a case's history: results, links and
         deletions of its entries lock the case's row before anything is written.
 
@@ -97,7 +97,12 @@ class R2CrmContact(models.Model):
             )
 
     def _apply_result(self):
-        """Apply each entry's result to its case; called by the automated actions.
+        """Automated actions a shop wrote before 11.0.1.7.0 call this name."""
+        return self._r2_crm_apply_result()
+
+    def _r2_crm_apply_result(self):
+        """Apply each entry's result to its case (r2.crm.case._r2_crm_transition
+        "result", which the automated actions call).
 
         On write only a changed result counts: base.automation passes the
         values from before the write in the context as ``old_values``.
@@ -116,38 +121,39 @@ class R2CrmContact(models.Model):
             action = contact.result_id.action
             case = contact.case_id
             if case:
-                self._lock_cases(case.ids)
+                self._r2_crm_lock_cases(case.ids)
                 case.invalidate_cache(["state"])
             try:
                 transition = rules.result_transition(
                     action, case.state if case else None
                 )
             except rules.TransitionError as error:
-                raise contact._result_error(error.code)
+                raise contact._r2_crm_result_error(error.code)
             # the e-mail and its PDF are made by the scheduled action, not
             # while the clerk waits for the note to save; only a service case
             # has protocols and a portal page to send
             notify = transition.operation and contact.result_id.notify_customer
             if transition.operation == "create":
-                contact._open_case(notify=notify and contact.purpose == rules.SERVICE)
+                service = contact.purpose == rules.SERVICE
+                contact._r2_crm_open_case(notify=notify and service)
             elif transition.operation == "close":
-                case._r2_crm_close(transition.new_state, contact._date_local())
+                case._r2_crm_close(transition.new_state, contact._r2_crm_date_local())
                 if notify and case.purpose == rules.SERVICE:
                     trust.as_workflow(contact).write(
                         {"customer_mail_state": rules.MAIL_PENDING}
                     )
 
-    def _date_local(self):
+    def _r2_crm_date_local(self):
         """The entry's date as a date string in the user's timezone."""
         return fields.Date.context_today(self, fields.Datetime.from_string(self.date))
 
-    def _open_case(self, notify=False):
+    def _r2_crm_open_case(self, notify=False):
         """Open the case of an S1 note and link the note to it, in one write
         with ``notify``: the customer is to hear of it by e-mail."""
         self.ensure_one()
         # what the request's context proposes is no business of the new case
         Case = without_context_defaults(self.env["r2.crm.case"])
-        date_open = self._date_local()
+        date_open = self._r2_crm_date_local()
         deadline = Case._r2_crm_default_deadline(date_open, self.company_id)
         # One chatter message instead of mail.thread's creation log and the
         # tracking of every field: S1 notes come in bulk at a service desk.

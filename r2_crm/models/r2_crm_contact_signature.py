@@ -28,7 +28,7 @@ class R2CrmContact(models.Model):
     def action_sign(self):
         """The customer signs the protocol of this note (the sign wizard)."""
         self.ensure_one()
-        self._ensure_protocol()
+        self._r2_crm_ensure_protocol()
         self._r2_crm_ensure_unsigned()
         action = self.env.ref("r2_crm.r2_crm_contact_sign_wizard_action").read()[0]
         action["context"] = {"active_model": self._name, "active_id": self.id}
@@ -59,7 +59,7 @@ class R2CrmContact(models.Model):
         JPEG) and name are recorded with the server's time, as the user who
         may change the note, and the chatter says so."""
         self.ensure_one()
-        self._ensure_protocol()
+        self._r2_crm_ensure_protocol()
         self._r2_crm_ensure_unsigned()
         name = (signed_by or "").strip()
         if not name:

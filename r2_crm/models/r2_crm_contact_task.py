@@ -35,7 +35,7 @@ class R2CrmContact(models.Model):
                     _("The task %(name)s needs a due date.") % {"name": contact.name}
                 )
 
-    def _sync_task_activity(self):
+    def _r2_crm_sync_task_activity(self):
         """Keep one open mail.activity per open task, so it shows in the
         assignee's activity menu; finishing the task finishes the activity."""
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)

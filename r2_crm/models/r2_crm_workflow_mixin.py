@@ -120,7 +120,7 @@ class R2CrmWorkflowMixin(models.AbstractModel):
             % {"field": self._r2_crm_field_label(name)}
         )
 
-    def _ensure_workflow_fields(self, vals):
+    def _r2_crm_ensure_workflow_fields(self, vals):
         """Refuse ``vals`` that set a workflow field, unless the workflow
         itself (trust.as_workflow) writes them. ``self`` is empty on create."""
         if trust.is_workflow(self):

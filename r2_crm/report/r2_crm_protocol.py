@@ -11,8 +11,8 @@ class R2CrmProtocolReport(models.AbstractModel):
     _name = "r2.crm.protocol.report"
     _description = "Service protocol"
 
-    # the result actions of the notes this protocol prints from
-    _r2_crm_actions = ()
+    # the kind of protocol (rules.INTAKE, rules.COMPLETION) the report prints
+    _r2_crm_kind = None
 
     def _r2_crm_label(self):
         raise NotImplementedError
@@ -34,7 +34,7 @@ class R2CrmProtocolReport(models.AbstractModel):
                     )
                     % {"note": note.name, "protocol": label}
                 )
-            if note.result_id.action not in self._r2_crm_actions:
+            if note._r2_crm_protocol_kind() != self._r2_crm_kind:
                 raise UserError(
                     _(
                         "The %(protocol)s prints from the note whose result opened or "
@@ -64,7 +64,7 @@ class ReportIntakeProtocol(models.AbstractModel):
     _name = "report.r2_crm.report_intake_protocol"
     _inherit = "r2.crm.protocol.report"
     _description = "Service intake protocol"
-    _r2_crm_actions = (rules.OPEN_CASE,)
+    _r2_crm_kind = rules.INTAKE
 
     def _r2_crm_label(self):
         return _("intake protocol")
@@ -74,7 +74,7 @@ class ReportCompletionProtocol(models.AbstractModel):
     _name = "report.r2_crm.report_completion_protocol"
     _inherit = "r2.crm.protocol.report"
     _description = "Service completion protocol"
-    _r2_crm_actions = rules.CLOSING_ACTIONS
+    _r2_crm_kind = rules.COMPLETION
 
     def _r2_crm_label(self):
         return _("completion protocol")
@@ -87,7 +87,7 @@ class ReportCompletionProtocol(models.AbstractModel):
             case = note.case_id
             timings[note.id] = rules.protocol_timing(
                 to_date(case.date_open),
-                to_date(case.date_closed or note._date_local()),
+                to_date(case.date_closed or note._r2_crm_date_local()),
                 to_date(case.date_deadline),
                 case.days_waited,
             )

@@ -13,3 +13,9 @@ from . import test_customer
 from . import test_r2faktury
 from . import test_import
 from . import test_query_counts
+from . import test_workflow_fields
+from . import test_contact_signature
+from . import test_device
+from . import test_case_invoice
+from . import test_res_users
+from . import test_mixins

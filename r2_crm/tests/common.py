@@ -2,7 +2,16 @@ from contextlib import contextmanager
 from datetime import date
 from unittest.mock import patch
 
+from psycopg2 import sql
+
 from odoo.tests.common import SavepointCase
+
+# The numberings whose next number a refused case must not have drawn
+SEQUENCES = (
+    "r2_crm.r2_crm_sequence_case_service",
+    "r2_crm.r2_crm_sequence_case_sale",
+    "r2_crm.r2_crm_sequence_case_other",
+)
 
 
 def settle_registry(registry):
@@ -117,6 +126,46 @@ class R2CrmTestCase(SavepointCase):
         }
         vals.update(values)
         return cls.Contact.sudo(user or cls.service_user).create(vals)
+
+    def r2_crm_fingerprint(self):
+        """What a refusal must leave as it was, read from the database: a
+        checksum of every row of r2_crm's tables, and the next number of every
+        yearly range of the case numberings (drawn outside transactions)."""
+        self.env.cache.invalidate()
+        self.cr.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_name LIKE 'r2\\_crm\\_%%' AND table_type = 'BASE TABLE' "
+            "ORDER BY table_name"
+        )
+        tables = [row[0] for row in self.cr.fetchall()]
+        sums = []
+        for table in tables:
+            query = sql.SQL(
+                "SELECT count(*), md5(string_agg(t::text, ',' ORDER BY t::text)) "
+                "FROM {} t"
+            ).format(sql.Identifier(table))
+            self.cr.execute(query)
+            sums.append((table,) + self.cr.fetchone())
+        numbers = [
+            (rng.date_from, rng.number_next_actual)
+            for xmlid in SEQUENCES
+            for rng in self.env.ref(xmlid).date_range_ids
+        ]
+        return sums, numbers
+
+    def assertRefusedAndNothingSaved(self, error, fragment, run):
+        """``run()`` raises ``error`` with ``fragment`` in its message, and
+        leaves no trace in r2_crm's tables or numbering: the one "refused, and
+        nothing saved" check of the suite."""
+        before = self.r2_crm_fingerprint()
+        with self.assertRaises(error) as caught, self.cr.savepoint():
+            run()
+        message = getattr(caught.exception, "name", None) or str(caught.exception)
+        self.assertIn(fragment, message)
+        self.assertEqual(
+            self.r2_crm_fingerprint(), before, "a refusal changed the data"
+        )
+        return caught.exception
 
     @contextmanager
     def frozen_today(self, today):

@@ -8,7 +8,6 @@ import io
 import os
 import subprocess
 import tempfile
-import unittest
 from unittest.mock import patch
 
 from PIL import Image
@@ -38,39 +37,6 @@ def image(kind, size=(40, 20)):
     out = io.BytesIO()
     Image.new("RGB", size, "white").save(out, kind)
     return out.getvalue()
-
-
-class TestSignatureRules(unittest.TestCase):
-    def test_a_png_and_a_jpeg_that_decode_are_signatures(self):
-        self.assertIsNone(rules.signature_problem(image("PNG")))
-        self.assertIsNone(rules.signature_problem(image("JPEG")))
-        self.assertIsNone(
-            rules.signature_problem(rules.signature_bytes(SIGNATURE)), "the pad's"
-        )
-
-    def test_what_is_no_signature_says_why(self):
-        svg = b'<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0L9 9"/></svg>'
-        cases = {
-            b"": rules.SIG_EMPTY,
-            b"not an image": rules.SIG_NOT_IMAGE,
-            svg: rules.SIG_NOT_IMAGE,
-            image("PNG")[:60]: rules.SIG_NOT_IMAGE,  # cut short
-            image("GIF"): rules.SIG_FORMAT,
-            image("BMP"): rules.SIG_FORMAT,
-            os.urandom(5 * 1024 * 1024): rules.SIG_TOO_LARGE,
-            image("PNG", (5000, 10)): rules.SIG_DIMENSIONS,
-        }
-        for data, code in cases.items():
-            with self.subTest(data=data[:20]):
-                self.assertEqual(rules.signature_problem(data), code)
-
-    def test_the_pads_base64_is_read_with_or_without_its_prefix(self):
-        data = rules.signature_bytes(SIGNATURE)
-        self.assertEqual(
-            rules.signature_bytes("data:image/png;base64," + SIGNATURE), data
-        )
-        with self.assertRaises(ValueError):
-            rules.signature_bytes("not base64 at all!")
 
 
 class TestSignature(R2CrmTestCase):

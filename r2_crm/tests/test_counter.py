@@ -2,50 +2,10 @@
 devices and their history, waiting that pauses Wiek (the customer's signature:
 test_contact_signature.py)."""
 
-import unittest
-from datetime import date
-
 from odoo.exceptions import UserError, ValidationError
 
 from .. import rules
 from .common import R2CrmTestCase
-
-
-class TestCounterRules(unittest.TestCase):
-    def test_serials_compare_without_case_or_spaces(self):
-        self.assertEqual(rules.normalize_serial(" abc 12\t34 "), "ABC1234")
-        self.assertEqual(rules.normalize_serial("sn-42/a.b"), "SN42AB")
-        self.assertEqual(rules.normalize_serial(None), "")
-
-    def test_repeat_within_the_days(self):
-        intake = date(2026, 3, 31)
-        self.assertTrue(rules.is_repeat(intake, [date(2026, 3, 2)], 30))  # 29 days
-        self.assertTrue(rules.is_repeat(intake, [date(2026, 3, 1)], 30))  # 30 days
-        self.assertFalse(rules.is_repeat(intake, [date(2026, 2, 28)], 30))  # 31
-        self.assertFalse(rules.is_repeat(intake, [date(2026, 4, 2)], 30), "later")
-
-    def test_resume_moves_the_deadline_by_the_pause(self):
-        deadline, waited = rules.resume(
-            date(2026, 3, 20), date(2026, 3, 10), date(2026, 3, 15), 2
-        )
-        self.assertEqual((deadline, waited), (date(2026, 3, 25), 7))
-        self.assertEqual(
-            rules.resume(False, date(2026, 3, 10), date(2026, 3, 15)), (False, 5)
-        )
-
-    def test_a_waiting_case_stands_still(self):
-        days = rules.days_left(
-            date(2026, 3, 20), date(2026, 3, 30), rules.OPEN, date(2026, 3, 15)
-        )
-        self.assertEqual(rules.wiek(days, waiting=True), (rules.WIEK_WAITING, 5))
-
-    def test_days_waited_are_never_late(self):
-        # opened 1.3 with 14 days, waited 5 (deadline 20.3), done 18.3
-        timing = rules.protocol_timing(
-            date(2026, 3, 1), date(2026, 3, 18), date(2026, 3, 20), 5
-        )
-        self.assertEqual(timing["days_late"], 0)
-        self.assertEqual(timing["days_waited"], 5)
 
 
 class TestDevices(R2CrmTestCase):

@@ -1,9 +1,14 @@
 """The business rules, tested without a database."""
 
+import io
+import os
 import unittest
 from datetime import date
 
+from PIL import Image
+
 from .. import rules
+from .test_contact_signature import SIGNATURE
 
 
 class TestResultTransition(unittest.TestCase):
@@ -101,3 +106,79 @@ class TestNumbering(unittest.TestCase):
         match = pattern.match("2026/11/0042")
         self.assertEqual((match.group("year"), match.group("number")), ("2026", "0042"))
         self.assertIsNone(pattern.match("2026/11/x"))
+
+
+class TestCounterRules(unittest.TestCase):
+    def test_serials_compare_without_case_or_spaces(self):
+        self.assertEqual(rules.normalize_serial(" abc 12\t34 "), "ABC1234")
+        self.assertEqual(rules.normalize_serial("sn-42/a.b"), "SN42AB")
+        self.assertEqual(rules.normalize_serial(None), "")
+
+    def test_repeat_within_the_days(self):
+        intake = date(2026, 3, 31)
+        self.assertTrue(rules.is_repeat(intake, [date(2026, 3, 2)], 30))  # 29 days
+        self.assertTrue(rules.is_repeat(intake, [date(2026, 3, 1)], 30))  # 30 days
+        self.assertFalse(rules.is_repeat(intake, [date(2026, 2, 28)], 30))  # 31
+        self.assertFalse(rules.is_repeat(intake, [date(2026, 4, 2)], 30), "later")
+
+    def test_resume_moves_the_deadline_by_the_pause(self):
+        deadline, waited = rules.resume(
+            date(2026, 3, 20), date(2026, 3, 10), date(2026, 3, 15), 2
+        )
+        self.assertEqual((deadline, waited), (date(2026, 3, 25), 7))
+        self.assertEqual(
+            rules.resume(False, date(2026, 3, 10), date(2026, 3, 15)), (False, 5)
+        )
+
+    def test_a_waiting_case_stands_still(self):
+        days = rules.days_left(
+            date(2026, 3, 20), date(2026, 3, 30), rules.OPEN, date(2026, 3, 15)
+        )
+        self.assertEqual(rules.wiek(days, waiting=True), (rules.WIEK_WAITING, 5))
+
+    def test_days_waited_are_never_late(self):
+        # opened 1.3 with 14 days, waited 5 (deadline 20.3), done 18.3
+        timing = rules.protocol_timing(
+            date(2026, 3, 1), date(2026, 3, 18), date(2026, 3, 20), 5
+        )
+        self.assertEqual(timing["days_late"], 0)
+        self.assertEqual(timing["days_waited"], 5)
+
+
+class TestSignatureRules(unittest.TestCase):
+    def test_a_png_and_a_jpeg_that_decode_are_signatures(self):
+        self.assertIsNone(rules.signature_problem(image("PNG")))
+        self.assertIsNone(rules.signature_problem(image("JPEG")))
+        self.assertIsNone(
+            rules.signature_problem(rules.signature_bytes(SIGNATURE)), "the pad's"
+        )
+
+    def test_what_is_no_signature_says_why(self):
+        svg = b'<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0L9 9"/></svg>'
+        cases = {
+            b"": rules.SIG_EMPTY,
+            b"not an image": rules.SIG_NOT_IMAGE,
+            svg: rules.SIG_NOT_IMAGE,
+            image("PNG")[:60]: rules.SIG_NOT_IMAGE,  # cut short
+            image("GIF"): rules.SIG_FORMAT,
+            image("BMP"): rules.SIG_FORMAT,
+            os.urandom(5 * 1024 * 1024): rules.SIG_TOO_LARGE,
+            image("PNG", (5000, 10)): rules.SIG_DIMENSIONS,
+        }
+        for data, code in cases.items():
+            with self.subTest(data=data[:20]):
+                self.assertEqual(rules.signature_problem(data), code)
+
+    def test_the_pads_base64_is_read_with_or_without_its_prefix(self):
+        data = rules.signature_bytes(SIGNATURE)
+        self.assertEqual(
+            rules.signature_bytes("data:image/png;base64," + SIGNATURE), data
+        )
+        with self.assertRaises(ValueError):
+            rules.signature_bytes("not base64 at all!")
+
+
+def image(kind, size=(40, 20)):
+    out = io.BytesIO()
+    Image.new("RGB", size, "white").save(out, kind)
+    return out.getvalue()

@@ -67,36 +67,23 @@ class TestServiceWorkflow(R2CrmTestCase):
         )
         self.assertEqual(note.case_id, case)
 
-    def assertRefusedAndNothingSaved(self, message_part, **values):
-        contacts_before = self.Contact.search_count([])
-        cases_before = self.Case.search([]).read(["state", "date_closed"])
-        with self.assertRaises(ValidationError) as error, self.cr.savepoint():
-            self.note(**values)
-        self.assertIn(message_part, error.exception.name)
-        self.assertEqual(self.Contact.search_count([]), contacts_before)
-        self.Case.invalidate_cache()
-        self.assertEqual(
-            self.Case.search([]).read(["state", "date_closed"]), cases_before
+    def refused_note(self, message_part, **values):
+        self.assertRefusedAndNothingSaved(
+            ValidationError, message_part, lambda: self.note(**values)
         )
 
     def test_s2_without_case_is_refused(self):
-        self.assertRefusedAndNothingSaved(
-            "not linked to any case", result_id=self.s2.id
-        )
+        self.refused_note("not linked to any case", result_id=self.s2.id)
 
     def test_s2_on_closed_case_is_refused(self):
         case = self.note(result_id=self.s1.id).case_id
         self.note(result_id=self.s2.id, case_id=case.id)
-        self.assertRefusedAndNothingSaved(
-            "already closed", result_id=self.s2.id, case_id=case.id
-        )
+        self.refused_note("already closed", result_id=self.s2.id, case_id=case.id)
         self.assertEqual(len(case.contact_ids), 2)
 
     def test_s1_on_linked_note_is_refused(self):
         case = self.note(result_id=self.s1.id).case_id
-        self.assertRefusedAndNothingSaved(
-            "already linked", result_id=self.s1.id, case_id=case.id
-        )
+        self.refused_note("already linked", result_id=self.s1.id, case_id=case.id)
 
     def test_custom_close_failure_result(self):
         gave_up = self.Result.create(
@@ -290,30 +277,7 @@ class TestHistory(R2CrmTestCase):
         self.assertEqual(latest.history_ids.ids, [child.id, first.id])
 
 
-class TestHomeAction(R2CrmTestCase):
-
-    def test_new_crm_user_gets_tasks_today_as_home_action(self):
-        action = self.env.ref("r2_crm.r2_crm_contact_action_my_tasks_today")
-        self.assertEqual(self.service_user.action_id.id, action.id)
-        self.assertTrue(self.service_user.r2_crm_tasks_at_start)
-
-    def test_user_can_turn_preference_off_and_on(self):
-        action = self.env.ref("r2_crm.r2_crm_contact_action_my_tasks_today")
-        user = self.service_user.sudo(self.service_user)
-        user.write({"r2_crm_tasks_at_start": False})
-        self.assertFalse(self.service_user.action_id)
-        user.write({"r2_crm_tasks_at_start": True})
-        self.assertEqual(self.service_user.action_id.id, action.id)
-
-    def test_install_turned_it_on_for_admin(self):
-        action = self.env.ref("r2_crm.r2_crm_contact_action_my_tasks_today")
-        self.assertEqual(self.env.ref("base.user_root").action_id.id, action.id)
-
-    def test_non_crm_user_is_left_alone(self):
-        user = self.make_user("r2_no_crm", "base.group_user")
-        self.assertFalse(user.action_id)
-        self.assertFalse(user.r2_crm_tasks_at_start)
-
+class TestPurposeDefault(R2CrmTestCase):
     def test_purpose_defaults_to_department(self):
         note = self.Contact.sudo(self.service_user).create(
             {"partner_id": self.partner.id, "name": "Hello"}

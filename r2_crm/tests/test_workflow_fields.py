@@ -33,29 +33,12 @@ NEW_VALUES = {
 # What the workflow owns at the least (issue #23): the lists may grow
 OWNED_AT_LEAST = {
     ("r2.crm.case", name)
-    for name in (
-        "name",
-        "state",
-        "date_closed",
-        "failure_reason_id",
-        "failure_note",
-        "waiting",
-        "waiting_reason",
-        "waiting_since",
-        "days_waited",
-        "access_token",
-    )
+    for name in "name state date_closed failure_reason_id failure_note waiting "
+    "waiting_reason waiting_since days_waited access_token".split()
 } | {
     ("r2.crm.contact", name)
-    for name in (
-        "customer_mail_state",
-        "is_nudge",
-        "import_key",
-        "task_activity_id",
-        "signature",
-        "signed_by",
-        "signed_on",
-    )
+    for name in "customer_mail_state is_nudge import_key task_activity_id "
+    "signature signed_by signed_on".split()
 }
 MAGIC_FIELDS = ("id", "create_uid", "create_date", "write_uid", "write_date")
 

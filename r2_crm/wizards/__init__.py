@@ -1,3 +1,4 @@
+from . import r2_crm_case_wizard_mixin
 from . import r2_crm_case_fiasco_wizard
 from . import r2_crm_campaign_period_wizard
 from . import r2_crm_case_wait_wizard

@@ -1,25 +1,15 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html_escape, plaintext2html
 
 from .. import rules
 
 
 class R2CrmCaseFiascoWizard(models.TransientModel):
     _name = "r2.crm.case.fiasco.wizard"
+    _inherit = "r2.crm.case.wizard.mixin"
     _description = "Mark contracts as fiasco"
 
-    def _default_case_ids(self):
-        if self.env.context.get("active_model") == "r2.crm.case":
-            return [(6, 0, self.env.context.get("active_ids", []))]
-        return []
-
-    case_ids = fields.Many2many(
-        "r2.crm.case",
-        string="Contracts",
-        readonly=True,
-        default=lambda self: self._default_case_ids(),
-    )
+    case_ids = fields.Many2many(string="Contracts")
     failure_reason_id = fields.Many2one("r2.crm.failure.reason", string="Reason")
     failure_note = fields.Text(string="Why the customer gave up")
 
@@ -37,13 +27,7 @@ class R2CrmCaseFiascoWizard(models.TransientModel):
         if cases and set(cases.mapped("state")) == {rules.FAILURE}:
             cases.write(values)
             return {"type": "ir.actions.act_window_close"}
-        cases._ensure_open_for_fiasco()
-        cases._r2_crm_close(rules.FAILURE, fields.Date.context_today(self), values)
-        body = html_escape(
-            _("Fiasco: %(reason)s") % {"reason": self.failure_reason_id.name}
+        cases._r2_crm_transition(
+            "fiasco", reason=self.failure_reason_id.id, note=self.failure_note
         )
-        if self.failure_note:
-            body += plaintext2html(self.failure_note)
-        for case in cases:
-            case.message_post(body=body)
         return {"type": "ir.actions.act_window_close"}

@@ -91,7 +91,7 @@ class ImportRun(ImportLookups):
                 for contact, (_row, vals, _r) in zip(contacts, batch):
                     if vals["type"] == rules.TASK and not vals["done"]:
                         # alone: its writes would reload the whole batch
-                        contact.with_prefetch()._sync_task_activity()
+                        contact.with_prefetch()._r2_crm_sync_task_activity()
         except ROW_ERRORS:
             self.env.clear()
             for number, vals, remarks in batch:
@@ -251,7 +251,7 @@ class ImportRun(ImportLookups):
             vals["line_ids"] = [
                 (0, 0, {"name": goods or number, "quantity": 1, "price_unit": value})
             ]
-        case = Case.create(vals)
+        case = Case._r2_crm_transition("import", vals=vals)
         self.later(self._cases, number, case.id)
         self.later(self._case_purposes, case.id, purpose)
         return "created"
@@ -302,10 +302,11 @@ class ImportRun(ImportLookups):
                     % {"number": case.name}
                 )
         elif closing["state"] != rules.OPEN:
-            case._r2_crm_close(
-                closing["state"],
-                closing["date_closed"],
-                (
+            case._r2_crm_transition(
+                "import",
+                state=closing["state"],
+                date_closed=closing["date_closed"],
+                values=(
                     {"failure_reason_id": closing["failure_reason_id"]}
                     if closing["failure_reason_id"]
                     else None

@@ -4,11 +4,13 @@ The department rule of the entries is noupdate data, which an update does not
 rewrite: it now limits writing only. The new read rule is created by the update.
 """
 
+from odoo import SUPERUSER_ID, api
+
+from odoo.addons.r2_crm.upgrade import rewrite_noupdate
+
 
 def migrate(cr, version):
-    cr.execute("""
-        UPDATE ir_rule SET perm_read = false
-         WHERE id IN (SELECT res_id FROM ir_model_data
-                       WHERE module = 'r2_crm' AND model = 'ir.rule'
-                         AND name = 'r2_crm_contact_rule_department')
-        """)
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    rewrite_noupdate(
+        env, "r2_crm.r2_crm_contact_rule_department", "perm_read", True, False
+    )

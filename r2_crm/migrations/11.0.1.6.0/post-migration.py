@@ -4,6 +4,8 @@ rule applies. The rules are noupdate data, which an update does not rewrite."""
 
 from odoo import SUPERUSER_ID, api
 
+from odoo.addons.r2_crm.upgrade import rewrite_noupdate
+
 DOMAIN = "['|', ('company_id', '=', False), ('company_id', 'in', r2_crm_company_ids)]"
 OLD = (
     "['|', ('company_id', '=', False), "
@@ -26,7 +28,5 @@ RULES = (
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     for name in RULES:
-        rule = env.ref("r2_crm.r2_crm_%s_rule_company" % name, raise_if_not_found=False)
-        # a rule the shop changed is the shop's
-        if rule and rule.domain_force == OLD:
-            rule.domain_force = DOMAIN
+        xmlid = "r2_crm.r2_crm_%s_rule_company" % name
+        rewrite_noupdate(env, xmlid, "domain_force", OLD, DOMAIN)

@@ -2,30 +2,31 @@ odoo.define('r2_crm.shortcuts', function (require) {
 "use strict";
 
 /**
- * R2faktury's keys in the web client: F2 on a KONTAKTY note prints the
+ * R2faktury's keys in the web client, on r2_crm's own views only (their
+ * arch names these views in js_class): F2 on a KONTAKTY note prints the
  * protocol that fits it (intake for the note that opened its case,
  * completion for the one that closed it); F4 opens the filters of the
  * KONTAKTY and KONTRAKTY/SPRAWY windows.
  */
-var AbstractController = require('web.AbstractController');
 var FormController = require('web.FormController');
+var FormView = require('web.FormView');
+var KanbanController = require('web.KanbanController');
+var KanbanView = require('web.KanbanView');
+var ListController = require('web.ListController');
+var ListView = require('web.ListView');
+var viewRegistry = require('web.view_registry');
 
 var F2 = 113;
 var F4 = 115;
-var MODELS = ['r2.crm.contact', 'r2.crm.case'];
 
-AbstractController.include({
+var ShortcutsMixin = {
     start: function () {
-        if (MODELS.indexOf(this.modelName) !== -1) {
-            this._r2crmOnKeydown = this._r2crmOnKeydown.bind(this);
-            $(document).on('keydown', this._r2crmOnKeydown);
-        }
+        this._r2crmOnKeydown = this._r2crmOnKeydown.bind(this);
+        $(document).on('keydown', this._r2crmOnKeydown);
         return this._super.apply(this, arguments);
     },
     destroy: function () {
-        if (this._r2crmOnKeydown) {
-            $(document).off('keydown', this._r2crmOnKeydown);
-        }
+        $(document).off('keydown', this._r2crmOnKeydown);
         this._super.apply(this, arguments);
     },
     _r2crmOnKeydown: function (ev) {
@@ -35,8 +36,7 @@ AbstractController.include({
         if (ev.which === F4) {
             ev.preventDefault();
             this._r2crmOpenFilters();
-        } else if (ev.which === F2 && this instanceof FormController &&
-                   this.modelName === 'r2.crm.contact') {
+        } else if (ev.which === F2 && this._r2crmPrintProtocol) {
             ev.preventDefault();
             this._r2crmPrintProtocol();
         }
@@ -48,7 +48,13 @@ AbstractController.include({
         }
         $panel.find('.o_search_options .dropdown-toggle:visible').first().click();
     },
+};
+
+var R2FormController = FormController.extend(ShortcutsMixin, {
     _r2crmPrintProtocol: function () {
+        if (this.modelName !== 'r2.crm.contact') {
+            return;
+        }
         var self = this;
         var record = this.model.get(this.handle, {raw: true});
         if (!record || !record.res_id) {
@@ -63,5 +69,19 @@ AbstractController.include({
         });
     },
 });
+var R2ListController = ListController.extend(ShortcutsMixin);
+var R2KanbanController = KanbanController.extend(ShortcutsMixin);
+
+function withController(View, Controller) {
+    return View.extend({
+        config: _.extend({}, View.prototype.config, {Controller: Controller}),
+    });
+}
+
+viewRegistry.add('r2_crm_form', withController(FormView, R2FormController));
+viewRegistry.add('r2_crm_list', withController(ListView, R2ListController));
+viewRegistry.add('r2_crm_kanban', withController(KanbanView, R2KanbanController));
+
+return {ShortcutsMixin: ShortcutsMixin};
 
 });

@@ -1,0 +1,149 @@
+"""A contract's invoice (r2_crm_case_invoice.py), as the sales clerk who
+makes its draft and the billing user who validates it. r2_crm puts no record
+rule on Odoo's invoice models: a clerk keeps what another module lets him do
+with invoices (#25)."""
+
+from odoo.exceptions import AccessError, UserError
+
+from .common import R2CrmTestCase
+
+
+class TestSalesClerkInvoices(R2CrmTestCase):
+    """A sales clerk drafts the invoice of his own contract; billing validates."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestSalesClerkInvoices, cls).setUpClass()
+        cls.install_polish()
+        cls.clerk = cls.make_user(
+            "r2_pl_sales", "r2_crm.r2_crm_group_user_department", "sale"
+        )
+        cls.clerk.lang = "pl_PL"
+        cls.billing = cls.make_user("r2_pl_billing", "account.group_account_invoice")
+        cls.product = cls.env["product.product"].create(
+            {"name": "Kasa fiskalna", "lst_price": 1890.0}
+        )
+        cls.contract = (
+            cls.env["r2.crm.case"]
+            .sudo(cls.clerk)
+            .create(
+                {
+                    "purpose": "sale",
+                    "partner_id": cls.partner.id,
+                    "line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": cls.product.id,
+                                "name": "Kasa",
+                                "price_unit": 1890.0,
+                            },
+                        )
+                    ],
+                }
+            )
+        )
+
+    def test_the_clerk_drafts_the_invoice_of_his_contract(self):
+        self.assertFalse(self.clerk.has_group("account.group_account_invoice"))
+        contract = self.contract.sudo(self.clerk).with_context(lang="pl_PL")
+        action = contract.action_create_invoice()
+        invoice = self.env["account.invoice"].sudo(self.clerk).browse(action["res_id"])
+        self.assertEqual(invoice.state, "draft")
+        self.assertEqual(invoice.r2_crm_case_id, self.contract)
+        self.assertAlmostEqual(invoice.amount_untaxed, 1890.0)
+        # the invoice form opens for him, every field of it
+        view = invoice.fields_view_get(view_id=action["views"][0][0], view_type="form")
+        self.assertEqual(invoice.read(list(view["fields"]))[0]["id"], invoice.id)
+        # Odoo's own rights keep validating with billing users
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            invoice.with_context(lang="pl_PL").action_invoice_open()
+        self.assertEqual(invoice.state, "draft")
+        self.assertIn(
+            self.clerk.partner_id, invoice.sudo().message_ids.mapped("author_id")
+        )
+        invoice.sudo(self.billing).action_invoice_open()
+        self.assertEqual(invoice.state, "open")
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            invoice.write({"comment": "changed after validation"})
+
+    def test_a_contract_without_products_says_why(self):
+        empty = self.Case.sudo(self.clerk).create(
+            {"purpose": "sale", "partner_id": self.partner.id}
+        )
+        with self.assertRaises(UserError) as caught:
+            empty.with_context(lang="pl_PL").action_create_invoice()
+        self.assertIn(empty.name, caught.exception.name)
+
+    def test_other_departments_invoices_stay_closed_to_him(self):
+        other = self.env["account.invoice"].create(
+            {"partner_id": self.partner.id, "type": "out_invoice"}
+        )
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            other.sudo(self.clerk).write({"comment": "not mine"})
+
+    def test_a_clerk_of_another_department_may_not_invoice_the_contract(self):
+        service_clerk = self.make_user(
+            "r2_inv_service", "r2_crm.r2_crm_group_user_department", "service"
+        )
+        contract = self.contract.sudo(service_clerk)
+        with self.assertRaises(AccessError):
+            contract.action_create_invoice()
+        self.assertFalse(self.contract.invoice_ids)
+
+    def test_a_clerk_keeps_the_invoice_rights_another_module_gives_him(self):
+        """A purchase user, say, enters vendor bills: r2_crm's department
+        group must not narrow what his other group allows."""
+        bills = self.env["res.groups"].create({"name": "Vendor bills (test)"})
+        Access = self.env["ir.model.access"]
+        writes = ("account.invoice", "account.invoice.line", "account.invoice.tax")
+        for model in writes + ("account.move", "account.move.line"):
+            Access.create(
+                {
+                    "name": "%s vendor bills" % model,
+                    "model_id": self.env["ir.model"]._get(model).id,
+                    "group_id": bills.id,
+                    "perm_read": True,
+                    "perm_write": model in writes,
+                    "perm_create": model in writes,
+                    "perm_unlink": model in writes,
+                }
+            )
+        self.clerk.groups_id = [(4, bills.id)]
+        vendor = self.env["res.partner"].create({"name": "Hurtownia", "supplier": True})
+        Bill = self.env["account.invoice"].sudo(self.clerk)
+        bill = Bill.with_context(type="in_invoice").create(
+            {"partner_id": vendor.id, "type": "in_invoice"}
+        )
+        expense = self.env["account.account"].search(
+            [
+                (
+                    "user_type_id",
+                    "=",
+                    self.env.ref("account.data_account_type_expenses").id,
+                )
+            ],
+            limit=1,
+        )
+        bill.write(
+            {
+                "invoice_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Papier do kas",
+                            "quantity": 10,
+                            "price_unit": 4.5,
+                            "account_id": expense.id,
+                        },
+                    )
+                ]
+            }
+        )
+        self.assertEqual(bill.sudo().amount_untaxed, 45.0)
+        self.assertFalse(bill.sudo().r2_crm_case_id)
+        # and his contract's invoice is made as before
+        self.contract.sudo(self.clerk).action_create_invoice()
+        self.assertEqual(len(self.contract.invoice_ids), 1)
