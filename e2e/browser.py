@@ -6,6 +6,7 @@ import tempfile
 import time
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -74,14 +75,29 @@ def screenshot(driver, path):
     return path
 
 
-def open_menu(driver, label):
-    """Click a menu entry of the current app's left menu by its label."""
+def open_menu(driver, label, timeout=60):
+    """Click a menu entry of the current app's left menu by its label, and
+    wait until the action it opens has replaced the one shown before: until
+    then the old view still matches what a test waits for (a list view), and
+    on a busy machine the test read the old breadcrumb."""
     entry = WebDriverWait(driver, 30).until(
         EC.element_to_be_clickable(
             (By.XPATH, "//a[@data-menu]/span[normalize-space()='%s']" % label)
         )
     )
+    crumbs = driver.find_elements(By.CSS_SELECTOR, ".o_control_panel .breadcrumb")
+    before = (crumbs[0], crumbs[0].text) if crumbs else None
     entry.click()
+    if before:
+        WebDriverWait(driver, timeout).until(lambda _driver: _replaced(*before))
+
+
+def _replaced(element, text):
+    """Whether ``element`` (a breadcrumb) left the page or shows another text."""
+    try:
+        return element.text != text
+    except StaleElementReferenceException:
+        return True
 
 
 def assert_no_style_error(driver):
