@@ -8,8 +8,12 @@ from . import test_security
 from . import test_concurrency
 from . import test_polish
 from . import test_adversarial
+from . import test_adversarial_access
+from . import test_adversarial_doors
 from . import test_counter
-from . import test_customer
+from . import test_contact_mail
+from . import test_case_nudge
+from . import test_portal
 from . import test_r2faktury
 from . import test_import
 from . import test_query_counts
@@ -19,3 +23,4 @@ from . import test_device
 from . import test_case_invoice
 from . import test_res_users
 from . import test_mixins
+from . import test_import_files

@@ -16,7 +16,7 @@ from PIL import Image
 
 from odoo.exceptions import UserError, ValidationError
 
-from .test_adversarial import AdversarialCase
+from .adversarial import AdversarialCase
 
 
 def png(size=(2, 2)):
