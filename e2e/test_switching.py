@@ -2,6 +2,7 @@
 (admin, in Polish): the sample cases are imported, the sample KONTAKTY read in
 a dry run that writes nothing, then imported for real."""
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -44,7 +45,11 @@ def contacts_named(driver, base_url, subject):
         ]
         return (rows,) if rows and all(subject in row for row in rows) else None
 
-    return WebDriverWait(driver, 30).until(searched)[0]
+    # the list re-renders under the search: a row read as it is replaced is
+    # stale, and the next poll reads the new one
+    return WebDriverWait(
+        driver, 30, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(searched)[0]
 
 
 def test_the_manager_imports_the_samples_after_a_dry_run(driver, base_url):
@@ -62,7 +67,9 @@ def test_the_manager_imports_the_samples_after_a_dry_run(driver, base_url):
 
     dry = import_sample(driver, base_url, "contacts", "kontakty_wzor.csv")
     dry.find_element(By.CSS_SELECTOR, "button[name='action_import_for_real']").click()
-    WebDriverWait(driver, 60).until(
+    WebDriverWait(
+        driver, 60, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(
         lambda driver: "To był próbny odczyt"
         not in driver.find_element(By.CSS_SELECTOR, ".modal").text
     )
