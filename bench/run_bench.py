@@ -101,7 +101,7 @@ def fill(env, s):
             {
                 "name": "Bench user %02d" % i,
                 "login": "bench%02d" % i,
-                "r2_crm_department": ("sale", "service", "other")[i % 3],
+                "r2_crm_purpose": ("sale", "service", "other")[i % 3],
                 "groups_id": [
                     (6, 0, [(department_group if i == DEPARTMENT_USER else group).id])
                 ],

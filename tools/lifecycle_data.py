@@ -1,6 +1,19 @@
 # Fed to `odoo shell` by devtool's lifecycle check: data a real user would have
 # made (no XML ids), so that upgrade and uninstall meet real references.
 partner = env["res.partner"].create({"name": "Lifecycle customer"})
+# the user's department: r2_crm_department up to 11.0.1.7.0, r2_crm_purpose since
+Users = env["res.users"].with_context(no_reset_password=True)
+purpose_field = next(
+    f for f in ("r2_crm_purpose", "r2_crm_department") if f in Users._fields
+)
+Users.create(
+    {
+        "name": "Lifecycle clerk",
+        "login": "r2_lifecycle_clerk",
+        purpose_field: "service",
+        "groups_id": [(6, 0, env.ref("r2_crm.r2_crm_group_user_department").ids)],
+    }
+)
 Contact = env["r2.crm.contact"]
 intake = Contact.create(
     {

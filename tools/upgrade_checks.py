@@ -16,7 +16,7 @@ clerk = (
             "name": "Upgrade clerk",
             "login": "r2_upgrade_clerk",
             "email": "upgrade.clerk@r2.test",
-            "r2_crm_department": "sale",
+            "r2_crm_purpose": "sale",
             "groups_id": [(6, 0, department.ids)],
         }
     )
@@ -98,4 +98,15 @@ left = (
 )
 assert not left, "r2_crm still rules invoices: %s" % left.mapped("name")
 env.cr.rollback()
+# 11.0.1.8.0 (#25): the user's purpose field is renamed, its values and the
+# department rules follow it.
+assert "r2_crm_department" not in env["res.users"]._fields
+for rule in env["ir.rule"].search([("domain_force", "like", "r2_crm_")]):
+    assert "r2_crm_department" not in rule.domain_force, rule.name
+assert env.ref("r2_crm.r2_crm_contact_rule_department").domain_force.count(
+    "user.r2_crm_purpose"
+), "the department rule lost the user's purpose"
+assert env["res.users"].search_count(
+    [("r2_crm_purpose", "!=", False)]
+), "the users' departments were lost"
 print("upgrade checks: ok")

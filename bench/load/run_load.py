@@ -151,7 +151,7 @@ for number in range(1, %(count)d + 1):
         "password": login,
         "email": False,
         "tz": "Europe/Warsaw",
-        "r2_crm_department": "service",
+        "r2_crm_purpose": "service",
         "groups_id": [(6, 0, [group.id])],
     }
     if lang:

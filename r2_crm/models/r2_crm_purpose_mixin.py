@@ -13,7 +13,7 @@ class R2CrmPurposeMixin(models.AbstractModel):
 
     def _default_purpose(self):
         """The user's department (R2faktury: user library, field CRM)."""
-        return self.env.user.r2_crm_department or rules.OTHER
+        return self.env.user.r2_crm_purpose or rules.OTHER
 
     purpose = fields.Selection(
         rules.PURPOSES,

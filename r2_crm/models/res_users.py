@@ -8,7 +8,7 @@ TASKS_ACTION = "r2_crm.r2_crm_contact_action_my_tasks_today"
 class ResUsers(models.Model):
     _inherit = "res.users"
 
-    r2_crm_department = fields.Selection(
+    r2_crm_purpose = fields.Selection(
         rules.PURPOSES,
         string="CRM department",
         help="Default purpose of the contacts and cases this user creates.",
@@ -25,7 +25,7 @@ class ResUsers(models.Model):
         super(ResUsers, self).__init__(pool, cr)
         cls = type(self)
         cls.SELF_READABLE_FIELDS = list(cls.SELF_READABLE_FIELDS) + [
-            "r2_crm_department",
+            "r2_crm_purpose",
             "r2_crm_tasks_at_start",
         ]
         cls.SELF_WRITEABLE_FIELDS = list(cls.SELF_WRITEABLE_FIELDS) + [

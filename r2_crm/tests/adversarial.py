@@ -128,7 +128,6 @@ class AdversarialCase(R2CrmTestCase):
         super(AdversarialCase, cls).setUpClass()
         env = cls.env
         department = "r2_crm.r2_crm_group_user_department"
-        all_departments = "r2_crm.r2_crm_group_user"
         manager = "r2_crm.r2_crm_group_manager"
         both = env.user.company_id | env["res.company"].create({"name": "Oddział B"})
         cls.company_b = both[1]
@@ -137,11 +136,11 @@ class AdversarialCase(R2CrmTestCase):
             return cls.make_user("r2_adv_" + login, group, department_code, companies)
 
         cls.users = {
-            "svc": user("svc", department, "service"),
-            "sal": user("sal", department, "sale"),
+            "svc": cls.service_clerk,
+            "sal": cls.sales_clerk,
             "nodept": user("nodept", department),
-            "alld": user("alld", all_departments, "service"),
-            "mgr": user("mgr", manager, "sale"),
+            "alld": cls.all_departments_user,
+            "mgr": cls.manager,
             "mgr_ab": user("mgr_ab", manager, "sale", both),
             "usr_b": user("usr_b", manager, "service", cls.company_b),
         }

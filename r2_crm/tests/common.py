@@ -6,6 +6,8 @@ from psycopg2 import sql
 
 from odoo.tests.common import SavepointCase
 
+from . import users
+
 # The numberings whose next number a refused case must not have drawn
 SEQUENCES = (
     "r2_crm.r2_crm_sequence_case_service",
@@ -27,7 +29,8 @@ def settle_registry(registry):
 
 
 class R2CrmTestCase(SavepointCase):
-    """Users, partners and shortcuts every r2_crm test builds on (no demo data).
+    """The real users (users.py), partners and shortcuts every r2_crm test
+    builds on (no demo data).
 
     Post-install: base.automation hooks the models only once the registry is
     ready, so the result actions do not run in at-install tests.
@@ -58,13 +61,6 @@ class R2CrmTestCase(SavepointCase):
         cls.Result = cls.env["r2.crm.result"]
         cls.s1 = cls.env.ref("r2_crm.result_s1")
         cls.s2 = cls.env.ref("r2_crm.result_s2")
-        cls.service_user = cls.make_user(
-            "r2_service_tester",
-            "r2_crm.r2_crm_group_user",
-            "service",
-            name="Serwis Tester",
-            email="service@r2.test",
-        )
         cls.partner = cls.env["res.partner"].create(
             {
                 "name": "Kowalski Sp. z o.o.",
@@ -81,24 +77,13 @@ class R2CrmTestCase(SavepointCase):
             {"name": "Jan Kowalski", "parent_id": cls.partner.id}
         )
         cls.other_partner = cls.env["res.partner"].create({"name": "Nowak"})
+        for name, user in users.real_users(cls.env, cls.partner_contact).items():
+            setattr(cls, name, user)
 
     @classmethod
-    def make_user(cls, login, group, department=False, companies=None, **values):
-        """A user of ``group`` (an XML id) in ``companies`` (the current
-        company by default), working in ``department``."""
-        companies = companies or cls.env.user.company_id
-        vals = {
-            "name": login,
-            "login": login,
-            "lang": "en_US",
-            "email": "%s@r2.test" % login,
-            "r2_crm_department": department,
-            "company_id": companies[0].id,
-            "company_ids": [(6, 0, companies.ids)],
-            "groups_id": [(6, 0, cls.env.ref(group).ids)],
-        }
-        vals.update(values)
-        return cls.env["res.users"].with_context(no_reset_password=True).create(vals)
+    def make_user(cls, login, group, purpose=False, companies=None, **values):
+        """A user of its own, for a test that needs more than the real users."""
+        return users.make_user(cls.env, login, group, purpose, companies, **values)
 
     @classmethod
     def install_polish(cls):
@@ -125,7 +110,7 @@ class R2CrmTestCase(SavepointCase):
             "description": "No power after a fall",
         }
         vals.update(values)
-        return cls.Contact.sudo(user or cls.service_user).create(vals)
+        return cls.Contact.sudo(user or cls.service_clerk).create(vals)
 
     def r2_crm_fingerprint(self):
         """What a refusal must leave as it was, read from the database: a

@@ -48,9 +48,6 @@ class ImportCase(R2CrmTestCase):
     def setUpClass(cls):
         super(ImportCase, cls).setUpClass()
         cls.install_polish()
-        cls.manager = cls.make_user(
-            "r2_import_manager", "r2_crm.r2_crm_group_manager", tz="Europe/Warsaw"
-        )
         cls.Wizard = cls.env["r2.crm.import.wizard"]
 
     def run_import(self, kind, data, filename="export.csv", user=None, **options):

@@ -292,11 +292,11 @@ class TestCampaigns(R2CrmTestCase):
         )
 
     def test_users_read_campaigns_only_managers_write(self):
-        campaign = self.campaign.sudo(self.service_user)
+        campaign = self.campaign.sudo(self.service_clerk)
         self.assertEqual(campaign.name, "Spring fair 2026")
         with self.assertRaises(AccessError):
             campaign.write({"name": "Renamed"})
-        manager = self.make_user("r2_manager_campaign", "r2_crm.r2_crm_group_manager")
+        manager = self.manager
         self.campaign.sudo(manager).write({"name": "Renamed"})
         self.assertEqual(self.campaign.name, "Renamed")
 

@@ -15,17 +15,12 @@ class TestSalesClerkInvoices(R2CrmTestCase):
     def setUpClass(cls):
         super(TestSalesClerkInvoices, cls).setUpClass()
         cls.install_polish()
-        cls.clerk = cls.make_user(
-            "r2_pl_sales", "r2_crm.r2_crm_group_user_department", "sale"
-        )
-        cls.clerk.lang = "pl_PL"
-        cls.billing = cls.make_user("r2_pl_billing", "account.group_account_invoice")
         cls.product = cls.env["product.product"].create(
             {"name": "Kasa fiskalna", "lst_price": 1890.0}
         )
         cls.contract = (
             cls.env["r2.crm.case"]
-            .sudo(cls.clerk)
+            .sudo(cls.sales_clerk)
             .create(
                 {
                     "purpose": "sale",
@@ -46,10 +41,12 @@ class TestSalesClerkInvoices(R2CrmTestCase):
         )
 
     def test_the_clerk_drafts_the_invoice_of_his_contract(self):
-        self.assertFalse(self.clerk.has_group("account.group_account_invoice"))
-        contract = self.contract.sudo(self.clerk).with_context(lang="pl_PL")
+        self.assertFalse(self.sales_clerk.has_group("account.group_account_invoice"))
+        contract = self.contract.sudo(self.sales_clerk).with_context(lang="pl_PL")
         action = contract.action_create_invoice()
-        invoice = self.env["account.invoice"].sudo(self.clerk).browse(action["res_id"])
+        invoice = (
+            self.env["account.invoice"].sudo(self.sales_clerk).browse(action["res_id"])
+        )
         self.assertEqual(invoice.state, "draft")
         self.assertEqual(invoice.r2_crm_case_id, self.contract)
         self.assertAlmostEqual(invoice.amount_untaxed, 1890.0)
@@ -61,15 +58,15 @@ class TestSalesClerkInvoices(R2CrmTestCase):
             invoice.with_context(lang="pl_PL").action_invoice_open()
         self.assertEqual(invoice.state, "draft")
         self.assertIn(
-            self.clerk.partner_id, invoice.sudo().message_ids.mapped("author_id")
+            self.sales_clerk.partner_id, invoice.sudo().message_ids.mapped("author_id")
         )
-        invoice.sudo(self.billing).action_invoice_open()
+        invoice.sudo(self.billing_user).action_invoice_open()
         self.assertEqual(invoice.state, "open")
         with self.assertRaises(AccessError), self.cr.savepoint():
             invoice.write({"comment": "changed after validation"})
 
     def test_a_contract_without_products_says_why(self):
-        empty = self.Case.sudo(self.clerk).create(
+        empty = self.Case.sudo(self.sales_clerk).create(
             {"purpose": "sale", "partner_id": self.partner.id}
         )
         with self.assertRaises(UserError) as caught:
@@ -81,13 +78,10 @@ class TestSalesClerkInvoices(R2CrmTestCase):
             {"partner_id": self.partner.id, "type": "out_invoice"}
         )
         with self.assertRaises(AccessError), self.cr.savepoint():
-            other.sudo(self.clerk).write({"comment": "not mine"})
+            other.sudo(self.sales_clerk).write({"comment": "not mine"})
 
     def test_a_clerk_of_another_department_may_not_invoice_the_contract(self):
-        service_clerk = self.make_user(
-            "r2_inv_service", "r2_crm.r2_crm_group_user_department", "service"
-        )
-        contract = self.contract.sudo(service_clerk)
+        contract = self.contract.sudo(self.service_clerk)
         with self.assertRaises(AccessError):
             contract.action_create_invoice()
         self.assertFalse(self.contract.invoice_ids)
@@ -110,9 +104,9 @@ class TestSalesClerkInvoices(R2CrmTestCase):
                     "perm_unlink": model in writes,
                 }
             )
-        self.clerk.groups_id = [(4, bills.id)]
+        self.sales_clerk.groups_id = [(4, bills.id)]
         vendor = self.env["res.partner"].create({"name": "Hurtownia", "supplier": True})
-        Bill = self.env["account.invoice"].sudo(self.clerk)
+        Bill = self.env["account.invoice"].sudo(self.sales_clerk)
         bill = Bill.with_context(type="in_invoice").create(
             {"partner_id": vendor.id, "type": "in_invoice"}
         )
@@ -145,5 +139,5 @@ class TestSalesClerkInvoices(R2CrmTestCase):
         self.assertEqual(bill.sudo().amount_untaxed, 45.0)
         self.assertFalse(bill.sudo().r2_crm_case_id)
         # and his contract's invoice is made as before
-        self.contract.sudo(self.clerk).action_create_invoice()
+        self.contract.sudo(self.sales_clerk).action_create_invoice()
         self.assertEqual(len(self.contract.invoice_ids), 1)

@@ -15,13 +15,10 @@ class TestNudge(R2CrmTestCase):
     @classmethod
     def setUpClass(cls):
         super(TestNudge, cls).setUpClass()
-        cls.clerk = cls.make_user(
-            "r2_nudged_clerk", "r2_crm.r2_crm_group_user_department", "service"
-        )
         cls.env.user.company_id.r2_crm_nudge_days = 7
 
     def silent_case(self, day="2026-03-01 10:00:00"):
-        return self.note(self.clerk, result_id=self.s1.id, date=day).case_id
+        return self.note(self.service_clerk, result_id=self.s1.id, date=day).case_id
 
     def nudge(self, today):
         with self.frozen_today(today):
@@ -38,11 +35,13 @@ class TestNudge(R2CrmTestCase):
         nudge = self.nudges(case)
         self.assertEqual(len(nudge), 1)
         self.assertEqual(nudge.type, rules.TASK)
-        self.assertEqual(nudge.user_id, self.clerk)
+        self.assertEqual(nudge.user_id, self.service_clerk)
         self.assertEqual(nudge.date_deadline, "2026-03-08")
         self.assertIn(case.name, nudge.name)
         self.assertIn("7", nudge.name)
-        self.assertEqual(nudge.task_activity_id.user_id, self.clerk, "activity menu")
+        self.assertEqual(
+            nudge.task_activity_id.user_id, self.service_clerk, "activity menu"
+        )
         self.nudge(self.d(2026, 3, 9))
         self.nudge(self.d(2026, 3, 20))
         self.assertEqual(self.nudges(case), nudge, "one nudge per silence")
@@ -55,21 +54,23 @@ class TestNudge(R2CrmTestCase):
         domain = safe_eval(
             action.domain,
             {
-                "uid": self.clerk.id,
+                "uid": self.service_clerk.id,
                 "context_today": lambda: datetime.strptime(today, "%Y-%m-%d"),
             },
         )
-        self.assertIn(self.nudges(case), self.Contact.sudo(self.clerk).search(domain))
+        self.assertIn(
+            self.nudges(case), self.Contact.sudo(self.service_clerk).search(domain)
+        )
 
     def test_an_entry_by_a_person_ends_the_silence(self):
         case = self.silent_case()
         self.nudge(self.d(2026, 3, 8))
         first = self.nudges(case)
-        first.sudo(self.clerk).action_mark_done()  # not an entry: still silent
+        first.sudo(self.service_clerk).action_mark_done()  # not an entry: still silent
         self.nudge(self.d(2026, 3, 18))
         self.assertEqual(self.nudges(case), first)
         self.note(
-            self.clerk,
+            self.service_clerk,
             case_id=case.id,
             name="Parts ordered",
             date="2026-03-18 09:00:00",
@@ -89,7 +90,7 @@ class TestNudge(R2CrmTestCase):
 
     def test_a_case_of_an_archived_user_gets_no_nudge(self):
         case = self.silent_case()
-        self.clerk.active = False
+        self.service_clerk.active = False
         self.nudge(self.d(2026, 4, 1))
         self.assertFalse(self.nudges(case))
 

@@ -45,7 +45,7 @@ class TestConcurrency(unittest.TestCase):
                         "name": "Concurrency clerk %d" % number,
                         "login": login,
                         "email": "clerk%d@r2.test" % number,
-                        "r2_crm_department": "service",
+                        "r2_crm_purpose": "service",
                         "groups_id": [(6, 0, department.ids)],
                     }
                 )

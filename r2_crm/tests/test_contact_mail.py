@@ -31,12 +31,6 @@ class CustomerMailCase(R2CrmTestCase):
         cls.partner.lang = "pl_PL"
         cls.env.user.company_id.email = "serwis@r2.test"
         # a counter clerk without a mailbox, as real ones often are
-        cls.clerk = cls.make_user(
-            "r2_mailless_clerk",
-            "r2_crm.r2_crm_group_user_department",
-            "service",
-            email=False,
-        )
         # the demo's notes are not this test's business
         cls.cr.execute(
             "UPDATE r2_crm_contact SET customer_mail_state = %s "
@@ -62,7 +56,7 @@ class CustomerMailCase(R2CrmTestCase):
 
 class TestCustomerMail(CustomerMailCase):
     def test_s1_mails_the_intake_protocol_in_polish_once(self):
-        note = self.note(self.clerk, result_id=self.s1.id)
+        note = self.note(self.service_clerk, result_id=self.s1.id)
         case = note.case_id
         self.assertEqual(note.customer_mail_state, rules.MAIL_PENDING)
         self.assertFalse(self.mails(case), "no PDF while the clerk waits")
@@ -94,10 +88,10 @@ class TestCustomerMail(CustomerMailCase):
         self.assertEqual(self.mails(case), mail, "never sent twice")
 
     def test_s2_mails_the_completion_protocol(self):
-        case = self.note(self.clerk, result_id=self.s1.id).case_id
+        case = self.note(self.service_clerk, result_id=self.s1.id).case_id
         self.run_mail_cron()
         closing = self.note(
-            self.clerk, case_id=case.id, result_id=self.s2.id, name="Repaired"
+            self.service_clerk, case_id=case.id, result_id=self.s2.id, name="Repaired"
         )
         self.assertEqual(closing.customer_mail_state, rules.MAIL_PENDING)
         self.run_mail_cron()
@@ -111,7 +105,7 @@ class TestCustomerMail(CustomerMailCase):
 
     def test_a_customer_without_address_gets_a_note_in_the_chatter(self):
         self.partner.email = False
-        note = self.note(self.clerk, result_id=self.s1.id)
+        note = self.note(self.service_clerk, result_id=self.s1.id)
         self.run_mail_cron()
         self.assertFalse(self.mails(note.case_id))
         self.assertEqual(note.customer_mail_state, rules.MAIL_NOT_SENT)
@@ -122,7 +116,7 @@ class TestCustomerMail(CustomerMailCase):
 
     def test_a_result_that_does_not_notify_sends_nothing(self):
         self.s1.notify_customer = False
-        note = self.note(self.clerk, result_id=self.s1.id)
+        note = self.note(self.service_clerk, result_id=self.s1.id)
         self.assertFalse(note.customer_mail_state)
         self.run_mail_cron()
         self.assertFalse(self.mails(note.case_id))
@@ -164,9 +158,11 @@ class TestCustomerMail(CustomerMailCase):
         self.assertFalse(note.customer_mail_state, "no protocol, no portal page")
 
     def test_the_clerk_cannot_mark_an_email_sent(self):
-        note = self.note(self.clerk, result_id=self.s1.id)
+        note = self.note(self.service_clerk, result_id=self.s1.id)
         with self.assertRaises(UserError), self.cr.savepoint():
-            note.sudo(self.clerk).write({"customer_mail_state": rules.MAIL_SENT})
+            note.sudo(self.service_clerk).write(
+                {"customer_mail_state": rules.MAIL_SENT}
+            )
         self.assertEqual(note.customer_mail_state, rules.MAIL_PENDING)
 
 
@@ -174,7 +170,7 @@ class TestClerkWithoutMailbox(CustomerMailCase):
     def test_a_clerk_without_email_saves_notes_tracks_and_finishes_tasks(self):
         Contact = self.Contact.with_context(
             tracking_disable=False, mail_create_nolog=False
-        ).sudo(self.clerk)
+        ).sudo(self.service_clerk)
         note = Contact.create(
             {
                 "type": "note",
@@ -196,22 +192,22 @@ class TestClerkWithoutMailbox(CustomerMailCase):
                 "case_id": note.case_id.id,
             }
         )
-        task.task_activity_id.sudo(self.clerk).action_done()
+        task.task_activity_id.sudo(self.service_clerk).action_done()
         self.assertTrue(task.done)
         messages = (
             (note | task)
             .mapped("message_ids")
-            .filtered(lambda m: m.author_id == self.clerk.partner_id)
+            .filtered(lambda m: m.author_id == self.service_clerk.partner_id)
         )
         self.assertTrue(messages)
         for message in messages:
             self.assertIn("serwis@r2.test", message.email_from)
-            self.assertIn("r2_mailless_clerk", message.email_from)
+            self.assertIn(self.service_clerk.name, message.email_from)
 
     def test_without_any_shop_address_the_message_is_kept_under_the_name(self):
         self.env.user.company_id.email = False
-        note = self.note(self.clerk)
-        message = note.sudo(self.clerk).message_post(
+        note = self.note(self.service_clerk)
+        message = note.sudo(self.service_clerk).message_post(
             body="Kept", subtype="mail.mt_note"
         )
-        self.assertEqual(message.email_from, "r2_mailless_clerk")
+        self.assertEqual(message.email_from, self.service_clerk.name)

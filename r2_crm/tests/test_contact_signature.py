@@ -43,18 +43,12 @@ class TestSignature(R2CrmTestCase):
     @classmethod
     def setUpClass(cls):
         super(TestSignature, cls).setUpClass()
-        cls.clerk = cls.make_user(
-            "r2_signing_clerk", "r2_crm.r2_crm_group_user_department", "service"
-        )
-        cls.sales_clerk = cls.make_user(
-            "r2_signing_sales", "r2_crm.r2_crm_group_user_department", "sale"
-        )
 
     def wizard(self, note, user=None, **values):
-        action = note.sudo(user or self.clerk).action_sign()
+        action = note.sudo(user or self.service_clerk).action_sign()
         return (
             self.env["r2.crm.contact.sign.wizard"]
-            .sudo(user or self.clerk)
+            .sudo(user or self.service_clerk)
             .with_context(**action["context"])
             .create(values)
         )
@@ -67,7 +61,7 @@ class TestSignature(R2CrmTestCase):
         return note.sudo().message_ids.mapped("body")
 
     def test_the_customer_signs_at_the_servers_time_and_the_chatter_says_so(self):
-        note = self.note(self.clerk, result_id=self.s1.id)
+        note = self.note(self.service_clerk, result_id=self.s1.id)
         before = fields.Datetime.now()
         self.sign(note, context=QUIET)
         self.assertEqual(note.signed_by, "Jan Kowalski")
@@ -78,7 +72,7 @@ class TestSignature(R2CrmTestCase):
         self.assertIn("Jan Kowalski signed the protocol", logged[0])
 
     def test_the_signer_cannot_be_rewritten_whatever_the_context(self):
-        note = self.note(self.clerk, result_id=self.s1.id)
+        note = self.note(self.service_clerk, result_id=self.s1.id)
         self.sign(note)
         for values in (
             {"signed_by": "Forged Signer"},
@@ -88,18 +82,18 @@ class TestSignature(R2CrmTestCase):
         ):
             with self.subTest(values=values):
                 with self.assertRaises(UserError), self.cr.savepoint():
-                    note.sudo(self.clerk).with_context(**QUIET).write(values)
+                    note.sudo(self.service_clerk).with_context(**QUIET).write(values)
         note.invalidate_cache()
         self.assertEqual(note.signed_by, "Jan Kowalski")
 
     def test_a_signed_note_is_cleared_before_it_is_signed_again(self):
-        note = self.note(self.clerk, result_id=self.s1.id)
+        note = self.note(self.service_clerk, result_id=self.s1.id)
         self.sign(note)
         with self.assertRaises(UserError) as error:
             self.sign(note, "Anna Nowak")
         self.assertIn("Clear the signature first", error.exception.name)
         self.assertEqual(note.signed_by, "Jan Kowalski")
-        note.sudo(self.clerk).with_context(**QUIET).action_clear_signature()
+        note.sudo(self.service_clerk).with_context(**QUIET).action_clear_signature()
         self.assertFalse(note.signature or note.signed_by or note.signed_on)
         self.sign(note, "Anna Nowak", context=QUIET)
         self.assertEqual(note.signed_by, "Anna Nowak")
@@ -108,7 +102,7 @@ class TestSignature(R2CrmTestCase):
         self.assertEqual(bodies.count("signed the protocol"), 2)
 
     def test_only_a_png_or_jpeg_of_at_most_256_kb_is_accepted(self):
-        note = self.note(self.clerk, result_id=self.s1.id)
+        note = self.note(self.service_clerk, result_id=self.s1.id)
         svg = b'<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0L9 9"/></svg>'
         refused = {
             "random 5 MB": (os.urandom(5 * 1024 * 1024), "at most 256 KB"),
@@ -127,7 +121,7 @@ class TestSignature(R2CrmTestCase):
         self.assertTrue(note.signed_on)
 
     def test_only_who_may_change_the_note_records_a_signature(self):
-        note = self.note(self.clerk, result_id=self.s1.id)
+        note = self.note(self.service_clerk, result_id=self.s1.id)
         Wizard = self.env["r2.crm.contact.sign.wizard"].sudo(self.sales_clerk)
         wizard = Wizard.create(
             {"note_id": note.id, "signature": SIGNATURE, "signed_by": "Forger"}
@@ -142,10 +136,12 @@ class TestSignature(R2CrmTestCase):
 
     def test_only_a_note_with_a_protocol_is_signed(self):
         with self.assertRaises(UserError):
-            self.note(self.clerk, name="Just a call").sudo(self.clerk).action_sign()
+            self.note(self.service_clerk, name="Just a call").sudo(
+                self.service_clerk
+            ).action_sign()
 
     def test_signing_needs_a_stroke_and_a_name(self):
-        note = self.note(self.clerk, result_id=self.s1.id)
+        note = self.note(self.service_clerk, result_id=self.s1.id)
         with self.assertRaises(UserError):
             self.wizard(note, signed_by="Jan").action_confirm()
         with self.assertRaises(UserError):
@@ -154,8 +150,8 @@ class TestSignature(R2CrmTestCase):
 
     def test_the_signature_is_printed_on_the_protocol(self):
         report = self.env.ref("r2_crm.r2_crm_report_intake_protocol")
-        unsigned = self.note(self.clerk, result_id=self.s1.id)
-        signed = self.note(self.clerk, result_id=self.s1.id)
+        unsigned = self.note(self.service_clerk, result_id=self.s1.id)
+        signed = self.note(self.service_clerk, result_id=self.s1.id)
         self.sign(signed, "Anna Nowak")
         html = report.render_qweb_html(signed.ids)[0].decode()
         self.assertIn("data:image/png;base64,%s" % SIGNATURE, html)

@@ -12,15 +12,12 @@ class TestDevices(R2CrmTestCase):
     @classmethod
     def setUpClass(cls):
         super(TestDevices, cls).setUpClass()
-        cls.clerk = cls.make_user(
-            "r2_counter_clerk", "r2_crm.r2_crm_group_user_department", "service"
-        )
-        cls.Device = cls.env["r2.crm.device"].sudo(cls.clerk)
+        cls.Device = cls.env["r2.crm.device"].sudo(cls.service_clerk)
 
     def intake(self, serial, **values):
         values.setdefault("date", "2026-03-01 10:00:00")
         return self.note(
-            self.clerk, result_id=self.s1.id, device_serial=serial, **values
+            self.service_clerk, result_id=self.s1.id, device_serial=serial, **values
         )
 
     def test_serials_are_unique_per_company_whatever_the_spelling(self):
@@ -50,7 +47,7 @@ class TestDevices(R2CrmTestCase):
 
     def test_typing_a_known_serial_shows_its_earlier_cases_before_saving(self):
         earlier = self.intake("SN-42").case_id
-        Contact = self.Contact.sudo(self.clerk)
+        Contact = self.Contact.sudo(self.service_clerk)
         spec = Contact._onchange_spec()
         values = Contact.default_get(list(Contact._fields))
         values.update(
@@ -81,14 +78,14 @@ class TestDevices(R2CrmTestCase):
         back._r2_crm_close(rules.SUCCESS, "2026-04-01")
         later = self.intake("REP-1", date="2026-05-02 10:00:00").case_id  # 31 days
         self.assertFalse(later.is_repeat)
-        repeats = self.Case.sudo(self.clerk).search(
+        repeats = self.Case.sudo(self.service_clerk).search(
             [("is_repeat", "=", True), ("device_id", "=", first.device_id.id)]
         )
         self.assertEqual(repeats, back)
 
     def test_serials_are_found_from_every_window(self):
         case = self.intake("QX 5521").case_id
-        Case = self.Case.sudo(self.clerk)
+        Case = self.Case.sudo(self.service_clerk)
         self.assertEqual(
             Case.search([("device_id", "ilike", "qx5521")]), case, "KONTRAKTY/SPRAWY"
         )
@@ -96,7 +93,7 @@ class TestDevices(R2CrmTestCase):
             self.Device.search([("serial_lookup", "ilike", "qx 55")]), case.device_id
         )
         self.assertEqual(
-            self.Contact.sudo(self.clerk).search(
+            self.Contact.sudo(self.service_clerk).search(
                 [("device_serial", "ilike", "QX 5521")]
             ),
             case.contact_ids,
@@ -107,13 +104,10 @@ class TestWaiting(R2CrmTestCase):
     @classmethod
     def setUpClass(cls):
         super(TestWaiting, cls).setUpClass()
-        cls.clerk = cls.make_user(
-            "r2_waiting_clerk", "r2_crm.r2_crm_group_user_department", "service"
-        )
 
     def make_case(self):
         return (
-            self.Case.sudo(self.clerk)
+            self.Case.sudo(self.service_clerk)
             .create(
                 {
                     "purpose": "service",
@@ -128,7 +122,7 @@ class TestWaiting(R2CrmTestCase):
     def wait(self, case, reason=rules.WAIT_PARTS):
         wizard = (
             self.env["r2.crm.case.wait.wizard"]
-            .sudo(self.clerk)
+            .sudo(self.service_clerk)
             .with_context(**case.action_wait()["context"])
             .create({"waiting_reason": reason})
         )
@@ -168,12 +162,12 @@ class TestWaiting(R2CrmTestCase):
 
     def test_closing_a_waiting_case_resumes_it(self):
         case = self.make_case()
-        note = self.note(self.clerk, name="Intake", case_id=case.id)
+        note = self.note(self.service_clerk, name="Intake", case_id=case.id)
         self.assertTrue(note)
         with self.frozen_today(self.d(2026, 3, 10)):
             self.wait(case)
         self.note(
-            self.clerk,
+            self.service_clerk,
             case_id=case.id,
             result_id=self.s2.id,
             name="Repaired",
@@ -200,13 +194,13 @@ class TestWaiting(R2CrmTestCase):
 
     def test_the_completion_protocol_prints_the_days_waited(self):
         opening = self.note(
-            self.clerk, result_id=self.s1.id, date="2026-03-01 09:00:00"
+            self.service_clerk, result_id=self.s1.id, date="2026-03-01 09:00:00"
         )
         case = opening.case_id
         with self.frozen_today(self.d(2026, 3, 5)):
             self.wait(case)
         closing = self.note(
-            self.clerk,
+            self.service_clerk,
             case_id=case.id,
             result_id=self.s2.id,
             name="Done",

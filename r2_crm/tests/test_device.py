@@ -11,11 +11,9 @@ class TestDeviceAccess(R2CrmTestCase):
     @classmethod
     def setUpClass(cls):
         super(TestDeviceAccess, cls).setUpClass()
-        department = "r2_crm.r2_crm_group_user_department"
-        cls.clerk = cls.make_user("r2_dev_service", department, "service")
-        cls.sales_clerk = cls.make_user("r2_dev_sales", department, "sale")
-        cls.manager = cls.make_user("r2_dev_manager", "r2_crm.r2_crm_group_manager")
-        intake = cls.note(cls.clerk, result_id=cls.s1.id, device_serial="R2DEV77001")
+        intake = cls.note(
+            cls.service_clerk, result_id=cls.s1.id, device_serial="R2DEV77001"
+        )
         cls.case = intake.case_id
         cls.device = cls.case.device_id
 
@@ -43,7 +41,7 @@ class TestDeviceAccess(R2CrmTestCase):
         self.assertEqual(self.case.device_serial, "R2DEV77001")
 
     def test_the_cases_department_and_a_manager_change_it(self):
-        self.device.sudo(self.clerk).write({"name": "Lenovo T480"})
+        self.device.sudo(self.service_clerk).write({"name": "Lenovo T480"})
         self.assertEqual(self.device.name, "Lenovo T480")
         self.device.sudo(self.manager).write({"serial": "R2DEV-77001"})
         self.assertEqual(self.case.device_serial, "R2DEV-77001")

@@ -28,12 +28,11 @@ class TestRefused(ImportCase):
         self.check_refused(b"\r\n;;\r\n", "has no rows")
 
     def test_the_department_clerk_may_not_import(self):
-        clerk = self.make_user(
-            "r2_import_clerk", "r2_crm.r2_crm_group_user_department", "service"
-        )
         cases = self.Case.search_count([])
         with self.assertRaises(AccessError):
-            self.run_import(r2faktury.CASES, sample("sprawy_wzor.csv"), user=clerk)
+            self.run_import(
+                r2faktury.CASES, sample("sprawy_wzor.csv"), user=self.service_clerk
+            )
         wizard = self.Wizard.create(
             {
                 "kind": r2faktury.CASES,
@@ -42,19 +41,16 @@ class TestRefused(ImportCase):
             }
         )
         with self.assertRaises(AccessError):
-            wizard.sudo(clerk).action_import()
+            wizard.sudo(self.service_clerk).action_import()
         self.assertEqual(self.Case.search_count([]), cases)
         self.assertNotIn(
             self.env.ref("r2_crm.r2_crm_import_menu"),
-            self.env["ir.ui.menu"].sudo(clerk).search([]),
+            self.env["ir.ui.menu"].sudo(self.service_clerk).search([]),
         )
 
     def test_a_context_flag_opens_no_door(self):
-        clerk = self.make_user(
-            "r2_import_clerk2", "r2_crm.r2_crm_group_user_department", "service"
-        )
         note = (
-            self.Contact.sudo(clerk)
+            self.Contact.sudo(self.service_clerk)
             .with_context(r2_crm_import=True)
             .create(
                 {

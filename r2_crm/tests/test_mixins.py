@@ -30,9 +30,9 @@ class TestMixins(R2CrmTestCase):
         super(TestMixins, cls).tearDownClass()
 
     def test_purpose_defaults_to_the_users_department(self):
-        Document = self.Document.sudo(self.service_user)
+        Document = self.Document.sudo(self.service_clerk)
         self.assertEqual(Document.default_get(["purpose"])["purpose"], "service")
-        self.service_user.r2_crm_department = False
+        self.service_clerk.r2_crm_purpose = False
         self.assertEqual(Document.default_get(["purpose"])["purpose"], "other")
 
     def test_an_unknown_purpose_is_refused_by_name(self):
@@ -43,12 +43,12 @@ class TestMixins(R2CrmTestCase):
 
     def test_a_record_lives_in_a_company_of_its_user(self):
         with self.assertRaises(AccessError) as caught:
-            self.Document.sudo(self.service_user)._ensure_company_allowed(
+            self.Document.sudo(self.service_clerk)._ensure_company_allowed(
                 {"company_id": self.company_b.id}
             )
         self.assertIn("Company", caught.exception.name)
-        self.Document.sudo(self.service_user)._ensure_company_allowed(
-            {"company_id": self.service_user.company_id.id}
+        self.Document.sudo(self.service_clerk)._ensure_company_allowed(
+            {"company_id": self.service_clerk.company_id.id}
         )
 
     def test_an_entry_in_use_is_neither_deleted_nor_moved(self):

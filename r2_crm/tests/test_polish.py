@@ -11,12 +11,11 @@ class TestPolish(R2CrmTestCase):
     def setUpClass(cls):
         super(TestPolish, cls).setUpClass()
         cls.install_polish()
-        cls.service_user.lang = "pl_PL"
         cls.partner.lang = "pl_PL"
 
     def test_menus_in_polish(self):
         menus = (
-            self.env["ir.ui.menu"].sudo(self.service_user).with_context(lang="pl_PL")
+            self.env["ir.ui.menu"].sudo(self.service_clerk).with_context(lang="pl_PL")
         )
         names = {
             xmlid: menus.browse(self.env.ref("r2_crm.%s" % xmlid).id).name
@@ -43,7 +42,7 @@ class TestPolish(R2CrmTestCase):
 
     def test_state_and_purpose_labels_in_polish(self):
         fields = (
-            self.Case.sudo(self.service_user)
+            self.Case.sudo(self.service_clerk)
             .with_context(lang="pl_PL")
             .fields_get(["state", "purpose", "days_left"])
         )
@@ -80,7 +79,7 @@ class TestPolish(R2CrmTestCase):
 
     def test_error_messages_in_polish(self):
         with self.assertRaises(ValidationError) as error, self.cr.savepoint():
-            self.Contact.sudo(self.service_user).with_context(lang="pl_PL").create(
+            self.Contact.sudo(self.service_clerk).with_context(lang="pl_PL").create(
                 {
                     "purpose": "service",
                     "partner_id": self.partner.id,
@@ -98,12 +97,7 @@ class TestPolishShop(R2CrmTestCase):
     def setUpClass(cls):
         super(TestPolishShop, cls).setUpClass()
         cls.install_polish()
-        cls.service_user.lang = "pl_PL"
         cls.partner.lang = "pl_PL"
-        cls.clerk = cls.make_user(
-            "r2_pl_service", "r2_crm.r2_crm_group_user_department", "service"
-        )
-        cls.clerk.lang = "pl_PL"
         cls.intake = cls.env.ref("r2_crm.r2_crm_report_intake_protocol")
 
     def test_protocol_speaks_the_customers_language_and_so_does_its_file(self):
@@ -114,9 +108,15 @@ class TestPolishShop(R2CrmTestCase):
             (self.partner, "Protokół otwarcia usługi serwisowej", "Protokół przyjęcia"),
             (foreign, "Service intake protocol", "Intake protocol"),
         ):
-            note = self.note(self.clerk, partner_id=partner.id, result_id=self.s1.id)
+            note = self.note(
+                self.service_clerk, partner_id=partner.id, result_id=self.s1.id
+            )
             note = note.with_context(lang="pl_PL")
-            html = self.intake.sudo(self.clerk).render_qweb_html(note.ids)[0].decode()
+            html = (
+                self.intake.sudo(self.service_clerk)
+                .render_qweb_html(note.ids)[0]
+                .decode()
+            )
             self.assertIn(heading, html)
             name = safe_eval(self.intake.print_report_name, {"object": note})
             self.assertEqual(
@@ -127,12 +127,14 @@ class TestPolishShop(R2CrmTestCase):
         customer = self.env["res.partner"].create({"name": "Bez języka"})
         customer.lang = False
         self.env.user.company_id.partner_id.lang = "pl_PL"
-        note = self.note(self.clerk, partner_id=customer.id, result_id=self.s1.id)
+        note = self.note(
+            self.service_clerk, partner_id=customer.id, result_id=self.s1.id
+        )
         html = self.intake.render_qweb_html(note.ids)[0].decode()
         self.assertIn("Protokół otwarcia usługi serwisowej", html)
 
     def test_case_numbers_restart_every_year(self):
-        Case = self.Case.sudo(self.clerk).with_context(lang="pl_PL")
+        Case = self.Case.sudo(self.service_clerk).with_context(lang="pl_PL")
 
         def open_case(day):
             return Case.create(
@@ -160,7 +162,7 @@ class TestPolishShop(R2CrmTestCase):
                 (number, case.id),
             )
         self.Case._r2_crm_sync_number_ranges()
-        later = self.Case.sudo(self.clerk).create(
+        later = self.Case.sudo(self.service_clerk).create(
             {
                 "purpose": "service",
                 "partner_id": self.partner.id,
@@ -171,7 +173,7 @@ class TestPolishShop(R2CrmTestCase):
 
     def test_a_service_case_made_by_hand_gets_the_default_deadline(self):
         self.env.user.company_id.r2_crm_case_deadline_days = 10
-        case = self.Case.sudo(self.clerk).create(
+        case = self.Case.sudo(self.service_clerk).create(
             {
                 "purpose": "service",
                 "partner_id": self.partner.id,

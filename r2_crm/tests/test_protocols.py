@@ -54,7 +54,7 @@ class TestProtocols(R2CrmTestCase):
         self.assertIn("biuro@kowalski.test", html)
         self.assertIn("Lenovo T480, SN 123, charger", html)
         self.assertIn("No power<br", html, "line breaks are kept")
-        self.assertIn("Serwis Tester", html)
+        self.assertIn(self.service_clerk.name, html)
         self.assertIn("Goods not collected within 90 days", html)
         self.assertIn("Customer's signature", html)
         self.assertIn("Employee's signature", html)

@@ -24,18 +24,10 @@ class TestQueryCounts(R2CrmTestCase):
     def setUpClass(cls):
         super(TestQueryCounts, cls).setUpClass()
         cls.install_polish()
-        cls.clerk = cls.make_user(
-            "r2_counter_clerk",
-            "r2_crm.r2_crm_group_user_department",
-            "service",
-            lang="pl_PL",
-            tz="Europe/Warsaw",
-            notification_type="inbox",
-        )
 
     def _queries_of_note(self, **values):
         """The queries of creating a note as the clerk, and the note."""
-        Contact = self.Contact.sudo(self.clerk).with_context(
+        Contact = self.Contact.sudo(self.service_clerk).with_context(
             tracking_disable=False, mail_create_nolog=False, lang="pl_PL"
         )
         vals = {
@@ -67,7 +59,7 @@ class TestQueryCounts(R2CrmTestCase):
         logs = note.case_id.sudo().message_ids
         self.assertEqual(len(logs), 1)
         self.assertIn(note.name, logs.body)
-        self.assertEqual(logs.author_id, self.clerk.partner_id)
+        self.assertEqual(logs.author_id, self.service_clerk.partner_id)
         self.assertEqual(logs.subtype_id, self.env.ref("mail.mt_note"))
         # the entry is itself the log: no "entry created", no tracked state
         self.assertFalse(note.sudo().message_ids)

@@ -8,16 +8,16 @@ class TestHomeAction(R2CrmTestCase):
 
     def test_new_crm_user_gets_tasks_today_as_home_action(self):
         action = self.env.ref("r2_crm.r2_crm_contact_action_my_tasks_today")
-        self.assertEqual(self.service_user.action_id.id, action.id)
-        self.assertTrue(self.service_user.r2_crm_tasks_at_start)
+        self.assertEqual(self.service_clerk.action_id.id, action.id)
+        self.assertTrue(self.service_clerk.r2_crm_tasks_at_start)
 
     def test_user_can_turn_preference_off_and_on(self):
         action = self.env.ref("r2_crm.r2_crm_contact_action_my_tasks_today")
-        user = self.service_user.sudo(self.service_user)
+        user = self.service_clerk.sudo(self.service_clerk)
         user.write({"r2_crm_tasks_at_start": False})
-        self.assertFalse(self.service_user.action_id)
+        self.assertFalse(self.service_clerk.action_id)
         user.write({"r2_crm_tasks_at_start": True})
-        self.assertEqual(self.service_user.action_id.id, action.id)
+        self.assertEqual(self.service_clerk.action_id.id, action.id)
 
     def test_install_turned_it_on_for_admin(self):
         action = self.env.ref("r2_crm.r2_crm_contact_action_my_tasks_today")
@@ -57,5 +57,5 @@ class TestHomeActionForEveryCrmUser(R2CrmTestCase):
         )
         self.assertEqual(user.action_id.id, other.id)
         user.r2_crm_tasks_at_start = True
-        user.write({"r2_crm_department": "sale"})
+        user.write({"r2_crm_purpose": "sale"})
         self.assertEqual(user.action_id.id, self.tasks_action().id)

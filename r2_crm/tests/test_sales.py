@@ -153,7 +153,7 @@ class TestSales(R2CrmTestCase):
         contract = self.contract()
         contract.action_mark_success()
         with self.assertRaises(UserError):
-            contract.sudo(self.service_user).action_reopen()
+            contract.sudo(self.service_clerk).action_reopen()
         self.assertEqual(contract.state, "success")
         contract.action_reopen()  # admin is a manager
         self.assertEqual(contract.state, "open")

@@ -9,10 +9,7 @@ class TestDepartments(R2CrmTestCase):
     def setUpClass(cls):
         super(TestDepartments, cls).setUpClass()
         department = "r2_crm.r2_crm_group_user_department"
-        cls.svc = cls.make_user("r2_svc_dept", department, "service")
-        cls.sal = cls.make_user("r2_sal_dept", department, "sale")
         cls.nodept = cls.make_user("r2_no_dept", department)
-        cls.all_user = cls.make_user("r2_all_dept", "r2_crm.r2_crm_group_user", "sale")
         Case = cls.env["r2.crm.case"]
         cls.sale_case = Case.create(
             {
@@ -50,28 +47,30 @@ class TestDepartments(R2CrmTestCase):
         ids = (self.sale_case | self.service_case | self.other_case).ids
         return self.Case.sudo(user).search([("id", "in", ids)])
 
-    def test_service_user_cannot_read_or_write_sales(self):
+    def test_service_clerk_cannot_read_or_write_sales(self):
         self.assertEqual(
-            self.visible_cases(self.svc), self.service_case | self.other_case
+            self.visible_cases(self.service_clerk), self.service_case | self.other_case
         )
         with self.assertRaises(AccessError):
-            self.sale_case.sudo(self.svc).read(["name"])
+            self.sale_case.sudo(self.service_clerk).read(["name"])
         with self.assertRaises(AccessError):
-            self.sale_case.sudo(self.svc).write({"description": "hacked"})
+            self.sale_case.sudo(self.service_clerk).write({"description": "hacked"})
         with self.assertRaises(AccessError):
-            self.sale_note.sudo(self.svc).write({"name": "hacked"})
+            self.sale_note.sudo(self.service_clerk).write({"name": "hacked"})
         self.assertFalse(self.sale_case.description)
         self.assertEqual(self.sale_note.name, "Sales talk")
 
     def test_every_user_reads_every_entry(self):
         """The manual: whoever talks to a customer checks the earlier contacts."""
-        for user in (self.svc, self.sal, self.nodept):
+        for user in (self.service_clerk, self.sales_clerk, self.nodept):
             found = self.Contact.sudo(user).search([("id", "=", self.sale_note.id)])
             self.assertEqual(found, self.sale_note, user.login)
             self.assertEqual(found.name, "Sales talk")
 
     def test_sales_user_sees_sales_and_other(self):
-        self.assertEqual(self.visible_cases(self.sal), self.sale_case | self.other_case)
+        self.assertEqual(
+            self.visible_cases(self.sales_clerk), self.sale_case | self.other_case
+        )
 
     def test_user_without_department_sees_other_and_own(self):
         own = self.Case.sudo(self.nodept).create(
@@ -85,7 +84,7 @@ class TestDepartments(R2CrmTestCase):
 
     def test_all_departments_user_sees_everything(self):
         self.assertEqual(
-            self.visible_cases(self.all_user),
+            self.visible_cases(self.all_departments_user),
             self.sale_case | self.service_case | self.other_case,
         )
 
@@ -101,13 +100,15 @@ class TestDepartments(R2CrmTestCase):
 
     def test_users_cannot_write_configuration(self):
         with self.assertRaises(AccessError):
-            self.s1.sudo(self.all_user).write({"name": "Changed"})
+            self.s1.sudo(self.all_departments_user).write({"name": "Changed"})
         with self.assertRaises(AccessError):
-            self.env.ref("r2_crm.level_offer").sudo(self.all_user).write(
+            self.env.ref("r2_crm.level_offer").sudo(self.all_departments_user).write(
                 {"probability": 1}
             )
         with self.assertRaises(AccessError):
-            self.Case.sudo(self.all_user).browse(self.other_case.id).unlink()
+            self.Case.sudo(self.all_departments_user).browse(
+                self.other_case.id
+            ).unlink()
 
 
 class TestCompanies(R2CrmTestCase):
@@ -189,9 +190,7 @@ class TestFormsWithoutInvoicingRights(R2CrmTestCase):
     """A CRM user without accounting rights can open every r2_crm form."""
 
     def test_forms_read_as_department_user(self):
-        user = self.make_user(
-            "r2_only_crm", "r2_crm.r2_crm_group_user_department", "service"
-        )
+        user = self.service_clerk
         self.assertFalse(user.has_group("account.group_account_invoice"))
         case = self.note(result_id=self.s1.id).case_id
         campaign = self.env["r2.crm.campaign"].create({"name": "Visible"})

@@ -21,7 +21,7 @@ class TestServiceWorkflow(R2CrmTestCase):
         self.assertEqual(case.state, "open")
         self.assertEqual(case.partner_id, self.partner)
         self.assertEqual(case.purpose, "service")
-        self.assertEqual(case.user_id, self.service_user)
+        self.assertEqual(case.user_id, self.service_clerk)
         self.assertEqual(case.item_description, "Lenovo T480, SN 123, charger")
         self.assertEqual(case.description, "No power after a fall")
 
@@ -279,7 +279,7 @@ class TestHistory(R2CrmTestCase):
 
 class TestPurposeDefault(R2CrmTestCase):
     def test_purpose_defaults_to_department(self):
-        note = self.Contact.sudo(self.service_user).create(
+        note = self.Contact.sudo(self.service_clerk).create(
             {"partner_id": self.partner.id, "name": "Hello"}
         )
         self.assertEqual(note.purpose, "service")

@@ -22,7 +22,7 @@ class TestTasks(R2CrmTestCase):
         task = self.task()
         activity = task.task_activity_id
         self.assertTrue(activity)
-        self.assertEqual(activity.user_id, self.service_user)
+        self.assertEqual(activity.user_id, self.service_clerk)
         self.assertEqual(activity.res_model, "r2.crm.contact")
         self.assertEqual(activity.res_id, task.id)
         self.assertEqual(activity.date_deadline, task.date_deadline)
@@ -37,7 +37,7 @@ class TestTasks(R2CrmTestCase):
 
     def test_marking_activity_done_marks_task_done(self):
         task = self.task()
-        task.task_activity_id.sudo(self.service_user).action_done()
+        task.task_activity_id.sudo(self.service_clerk).action_done()
         self.assertTrue(task.done)
         self.assertFalse(task.task_activity_id)
 
@@ -69,7 +69,7 @@ class TestTasks(R2CrmTestCase):
         domain = safe_eval(
             action.domain,
             {
-                "uid": self.service_user.id,
+                "uid": self.service_clerk.id,
                 "context_today": lambda: datetime.strptime(today, "%Y-%m-%d"),
             },
         )

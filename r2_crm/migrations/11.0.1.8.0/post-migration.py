@@ -1,0 +1,16 @@
+"""11.0.1.8.0 (issue #25): record rules read the user's renamed field
+``r2_crm_purpose``. r2_crm's department rules are noupdate data, which an
+update does not rewrite, and a shop may have written rules of its own on the
+old name. A domain that names the old field fails once the field is gone,
+whether or not the shop changed it: the name is replaced in every rule."""
+
+from odoo import SUPERUSER_ID, api
+
+OLD = "user.r2_crm_department"
+NEW = "user.r2_crm_purpose"
+
+
+def migrate(cr, version):
+    env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+    for rule in env["ir.rule"].search([("domain_force", "like", OLD)]):
+        rule.domain_force = rule.domain_force.replace(OLD, NEW)
