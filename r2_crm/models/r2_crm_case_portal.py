@@ -54,13 +54,14 @@ class R2CrmCase(models.Model):
 
     def _r2_crm_protocol_note(self, kind):
         """The note that prints the case's protocol of ``kind`` (rules.INTAKE,
-        rules.COMPLETION): the last whose protocol is of that kind."""
+        rules.COMPLETION): the last of the case whose result's action prints
+        it (rules.PROTOCOL_ACTIONS, which rules.protocol_kind reads too)."""
         self.ensure_one()
-        notes = self.env["r2.crm.contact"].search(
+        return self.env["r2.crm.contact"].search(
             [
                 ("case_id", "=", self.id),
                 ("result_id.action", "in", rules.PROTOCOL_ACTIONS[kind]),
             ],
             order="date desc, id desc",
+            limit=1,
         )
-        return notes.filtered(lambda note: note._r2_crm_protocol_kind() == kind)[:1]

@@ -161,3 +161,13 @@ class R2CrmTestCase(SavepointCase):
     @staticmethod
     def d(year, month, day):
         return date(year, month, day)
+
+
+class R2CrmPolishCase(R2CrmTestCase):
+    """A Polish shop: r2_crm's Polish terms loaded, the customer Polish."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(R2CrmPolishCase, cls).setUpClass()
+        cls.install_polish()
+        cls.partner.lang = "pl_PL"

@@ -10,7 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import config
 
 from .. import rules
-from .common import R2CrmTestCase
+from .common import R2CrmPolishCase
 
 # Odoo sends notifications at once in tests and deletes them: keep them queued
 QUEUE = {"mail_notify_force_send": False, "mail_auto_delete": False}
@@ -23,14 +23,11 @@ def pdf_text(data):
         return subprocess.check_output(["pdftotext", fp.name, "-"]).decode()
 
 
-class CustomerMailCase(R2CrmTestCase):
+class CustomerMailCase(R2CrmPolishCase):
     @classmethod
     def setUpClass(cls):
         super(CustomerMailCase, cls).setUpClass()
-        cls.install_polish()
-        cls.partner.lang = "pl_PL"
         cls.env.user.company_id.email = "serwis@r2.test"
-        # a counter clerk without a mailbox, as real ones often are
         # the demo's notes are not this test's business
         cls.cr.execute(
             "UPDATE r2_crm_contact SET customer_mail_state = %s "

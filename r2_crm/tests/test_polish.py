@@ -1,17 +1,15 @@
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
-from .common import R2CrmTestCase
+from .common import R2CrmPolishCase
 
 
-class TestPolish(R2CrmTestCase):
+class TestPolish(R2CrmPolishCase):
     """The module speaks Polish: menus, selection labels and the protocols."""
 
     @classmethod
     def setUpClass(cls):
         super(TestPolish, cls).setUpClass()
-        cls.install_polish()
-        cls.partner.lang = "pl_PL"
 
     def test_menus_in_polish(self):
         menus = (
@@ -90,14 +88,12 @@ class TestPolish(R2CrmTestCase):
         self.assertIn("nie jest powiązana z żadną sprawą", error.exception.name)
 
 
-class TestPolishShop(R2CrmTestCase):
+class TestPolishShop(R2CrmPolishCase):
     """A Polish shop's day, as its Polish clerks live it."""
 
     @classmethod
     def setUpClass(cls):
         super(TestPolishShop, cls).setUpClass()
-        cls.install_polish()
-        cls.partner.lang = "pl_PL"
         cls.intake = cls.env.ref("r2_crm.r2_crm_report_intake_protocol")
 
     def test_protocol_speaks_the_customers_language_and_so_does_its_file(self):
