@@ -18,11 +18,11 @@ postgres: bootstrap
 ## serve it on $(PORT); WORKERS>0 serves with Odoo's prefork server
 WORKERS ?= 0
 run: postgres
-	$(PY) tools/devtool.py run --db $(DB) --port $(PORT) --workers $(WORKERS)
+	$(PY) -m tools.devtool run --db $(DB) --port $(PORT) --workers $(WORKERS)
 
 ## make test: compat-layer pytest + r2_crm tests on a throw-away database
 test: postgres
-	$(PY) tools/devtool.py test --port $(TEST_PORT)
+	$(PY) -m tools.testing test --port $(TEST_PORT)
 
 ## make test-file T=r2_crm/tests/test_rules.py [DB=r2crm]: one test file, on a
 ## database where r2_crm is installed (make run's)
@@ -33,7 +33,7 @@ test-file: postgres
 
 ## make test-odoo-base: Odoo's own base test suite under the compat layer
 test-odoo-base: postgres
-	$(PY) tools/devtool.py test-odoo-base --port $(TEST_PORT)
+	$(PY) -m tools.testing test-odoo-base --port $(TEST_PORT)
 
 ## make lint: flake8, pylint-odoo (OCA checks for 11.0), and r2_crm's
 ## README.rst and app page as tools/gen_readme.py makes them from readme/. The case and the

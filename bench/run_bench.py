@@ -67,24 +67,8 @@ def log(message):
 
 # ------------------------------------------------------------------ database
 def build_database(db, scale_name):
-    devtool.create_db(db)
-    subprocess.run(
-        ["psql", "-d", db, "-qc", "UPDATE ir_module_module SET demo = false"],
-        check=True,
-    )
-    rc = devtool.run_logged(
-        devtool.odoo_cmd(
-            db,
-            "-i",
-            devtool.MODULE,
-            "--without-demo=all",
-            "--stop-after-init",
-            "--http-port=8189",
-        ),
-        os.path.join(devtool.LOG_DIR, "bench-install-%s.log" % scale_name),
-        devtool.odoo_env(),
-    )
-    if rc:
+    devtool.create_db(db, demo=False)
+    if devtool.install(db, "bench-install-%s" % scale_name, "--without-demo=all"):
         sys.exit("bench: installing r2_crm failed")
 
 

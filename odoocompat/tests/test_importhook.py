@@ -65,3 +65,25 @@ def test_startup_patches_odoo_in_a_fresh_interpreter_and_nothing_else():
     )
     assert out.returncode == 0, out.stdout
     assert out.stdout.strip().endswith("[1, 2]")
+
+
+def test_the_virtualenv_loads_the_layer_at_start_from_anywhere():
+    """The layer is a package of the virtualenv (setup.py): its .pth loads it in
+    every interpreter, outside this checkout and without PYTHONPATH."""
+    script = (
+        "import sys, sysconfig, odoocompat\n"
+        "assert 'odoocompat.startup' in sys.modules\n"
+        "assert odoocompat.__file__.startswith(sysconfig.get_paths()['purelib'])\n"
+        "print('layer loaded')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd="/",
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        universal_newlines=True,
+    )
+    assert out.returncode == 0, out.stdout
+    assert out.stdout.strip() == "layer loaded"
