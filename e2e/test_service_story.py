@@ -122,6 +122,11 @@ def test_a_known_device_shows_its_cases_and_the_customer_signs_the_protocol(
         driver, ".o_form_view .o_field_many2many[name='device_case_ids']"
     )
     assert re.search(r"SRV/\d{4}/\d{5}", earlier.text), earlier.text
+    # it is in repair now: a second case only when the clerk confirms it
+    warning = wait_css(driver, ".o_form_view .o_r2crm_second_case")
+    assert re.search(r"SRV/\d{4}/\d{5}", warning.text), warning.text
+    tick = warning.find_element(By.CSS_SELECTOR, "input[type=checkbox]")
+    driver.execute_script("arguments[0].click();", tick)
     fill(driver, "item_description", "Posnet Ergo, nie drukuje")
     pick_many2one(driver, "result_id", "S1")
     click_button(driver, "Zapisz")
@@ -131,7 +136,7 @@ def test_a_known_device_shows_its_cases_and_the_customer_signs_the_protocol(
     unsigned = count_images(wait_download(downloads))
 
     proposed = sign_note(driver, "Jan Kowalski")
-    assert proposed == "Kowalski i Syn Sp. z o.o.", "the customer's name is proposed"
+    assert proposed == "", "a company is no signer: the clerk types the person"
     click_button(driver, "Podpis")  # the note's Signature tab
     image = wait_css(driver, ".o_form_view img.o_r2crm_signature")
     assert image.get_attribute("naturalWidth") not in (None, "0")

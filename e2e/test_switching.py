@@ -60,7 +60,7 @@ def test_the_manager_imports_the_samples_after_a_dry_run(driver, base_url):
 
     dry = import_sample(driver, base_url, "contacts", "kontakty_wzor.csv")
     assert figures(dry) == ["7", "7", "0", "0"], dry.text
-    assert "Próbny odczyt" in dry.text
+    assert "Próbny odczyt: nic nie zapisano" in dry.text, dry.text
     assert "Wiersz 5: użytkownik Jan Nowicki jest nieznany w Odoo" in dry.text
     subject = "Zadzwonić po części do dystrybutora"
     assert contacts_named(driver, base_url, subject) == [], "a dry run writes nothing"
@@ -70,12 +70,21 @@ def test_the_manager_imports_the_samples_after_a_dry_run(driver, base_url):
     WebDriverWait(
         driver, 60, ignored_exceptions=(StaleElementReferenceException,)
     ).until(
-        lambda driver: "To był próbny odczyt"
-        not in driver.find_element(By.CSS_SELECTOR, ".modal").text
+        lambda driver: "Zaimportowano:"
+        in driver.find_element(By.CSS_SELECTOR, ".modal").text
     )
     done = driver.find_element(By.CSS_SELECTOR, ".modal")
     assert figures(done) == ["7", "7", "0", "0"], done.text
-    assert "To był próbny odczyt" not in done.text
+    assert "Zaimportowano: utworzono rekordów: 7" in done.text, done.text
+    # Back keeps the file, and the next run is a dry run again
+    done.find_element(By.CSS_SELECTOR, "button[name='action_back']").click()
+    WebDriverWait(
+        driver, 30, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(
+        lambda driver: driver.find_element(
+            By.CSS_SELECTOR, ".modal div[name='dry_run'] input"
+        ).is_selected()
+    )
     rows = contacts_named(driver, base_url, subject)
     assert len(rows) == 1 and "SRV/2026/00118" in rows[0], rows
     assert severe_console_errors(driver) == []

@@ -27,6 +27,9 @@ from . import rules
 # The kinds of export (r2.crm.import.wizard.kind)
 CONTACTS = "contacts"
 CASES = "cases"
+# The fiasco reason of a fiasco R2faktury kept without one
+NO_REASON = "Nie podano w R2faktury"
+
 KINDS = [(CONTACTS, "Contacts (KONTAKTY)"), (CASES, "Contracts / cases (KONTRAKTY)")]
 
 # A column of an export: the field it feeds, the header R2faktury writes, and

@@ -78,6 +78,9 @@ WAITING_REASONS = [
 MAIL_PENDING = "pending"
 MAIL_SENT = "sent"
 MAIL_NOT_SENT = "not_sent"
+# The e-mail waits for the customer's signature at most this many minutes
+# (res.company.r2_crm_mail_delay_minutes), so that it carries the signed protocol
+MAIL_DELAY_MINUTES = 15
 CUSTOMER_MAIL_STATES = [
     (MAIL_PENDING, "To be sent"),
     (MAIL_SENT, "Sent"),
@@ -320,8 +323,13 @@ def add_days(day, days):
         return None
 
 
-def weighted_value(amount, probability):
-    """The pipeline value of a contract: value x probability / 100."""
+def weighted_value(amount, probability, state=OPEN):
+    """The pipeline value of a contract: value x probability / 100 while it
+    is open; a success weighs its whole value, a fiasco nothing."""
+    if state == SUCCESS:
+        return amount or 0.0
+    if state == FAILURE:
+        return 0.0
     return (amount or 0.0) * (probability or 0.0) / 100.0
 
 

@@ -62,7 +62,14 @@ class R2CrmPortal(CustomerPortal):
                 return None, request.redirect(
                     "/web/login?redirect=/my/cases/%s" % case_id
                 )
-            return None, request.not_found()
+            return None, self._r2_crm_not_found()
+
+    def _r2_crm_not_found(self):
+        """404 in the portal's layout, in the customer's language, with the
+        way back to their cases (Odoo 11's portal has no page of its own)."""
+        values = self._prepare_portal_layout_values()
+        values["page_name"] = "r2_crm_case"
+        return request.render("r2_crm.portal_case_not_found", values, status=404)
 
     @http.route(
         ["/my/cases", "/my/cases/page/<int:page>"],
@@ -153,7 +160,7 @@ class R2CrmPortal(CustomerPortal):
             return refusal
         note = kind in rules.PROTOCOL_ACTIONS and case._r2_crm_protocol_note(kind)
         if not note:
-            return request.not_found()
+            return self._r2_crm_not_found()
         pdf, _kind = note._r2_crm_ensure_protocol().sudo().render_qweb_pdf(note.ids)
         return request.make_response(
             pdf,

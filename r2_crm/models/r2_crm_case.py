@@ -34,6 +34,7 @@ class R2CrmCase(models.Model):
         "failure_note",
         "waiting",
         "waiting_reason",
+        "waiting_note",
         "waiting_since",
         "days_waited",
         "access_token",
@@ -96,6 +97,11 @@ class R2CrmCase(models.Model):
     # Devices
     device_id = fields.Many2one("r2.crm.device", index=True, ondelete="restrict")
     device_serial = fields.Char(related="device_id.serial", readonly=True)
+    repeat_days = fields.Integer(
+        related="company_id.r2_crm_repeat_days",
+        string="Repeat repair within (days)",
+        readonly=True,
+    )
     is_repeat = fields.Boolean(
         string="Repeat repair",
         compute="_compute_is_repeat",
@@ -185,12 +191,12 @@ class R2CrmCase(models.Model):
         for case in self:
             case.contact_count = counts.get(case.id, 0)
 
-    @api.depends("line_ids.price_subtotal", "probability")
+    @api.depends("line_ids.price_subtotal", "probability", "state")
     def _compute_amounts(self):
         for case in self:
             case.amount_total = sum(case.line_ids.mapped("price_subtotal"))
             case.amount_weighted = rules.weighted_value(
-                case.amount_total, case.probability
+                case.amount_total, case.probability, case.state
             )
 
     @api.constrains("date_open", "date_deadline")

@@ -9,6 +9,7 @@ user reads invoices."""
 
 from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import html_escape
 
 from .. import rules
 
@@ -113,18 +114,29 @@ class R2CrmCase(models.Model):
 
     def _r2_crm_create_invoice(self):
         """The draft invoice, made as the server once _r2_crm_ensure_invoiceable
-        let the user invoice the contract; the chatter names the user."""
+        let the user invoice the contract. Its chatter holds one message of
+        r2_crm's, by the user, in the user's language: not Odoo's creation log
+        and assignment e-mail, whose Polish is half English and whose author
+        would be the server's user. The user follows the invoice."""
         Invoice = self.env["account.invoice"].with_context(type="out_invoice")
-        invoice = Invoice.sudo().create(self._r2_crm_prepare_invoice())
+        quiet = {"mail_create_nolog": True, "tracking_disable": True}
+        invoice = (
+            Invoice.sudo().with_context(**quiet).create(self._r2_crm_prepare_invoice())
+        )
         for line in self.line_ids:
             invoice.env["account.invoice.line"].create(
                 line._r2_crm_prepare_invoice_line(invoice)
             )
         invoice.compute_taxes()
-        invoice.message_post_with_view(
-            "mail.message_origin_link",
-            values={"self": invoice, "origin": self},
-            subtype_id=self.env.ref("mail.mt_note").id,
+        invoice = invoice.with_context(mail_auto_subscribe_no_notify=True)
+        invoice.message_subscribe(partner_ids=self.env.user.partner_id.ids)
+        note = _("Draft invoice made from %(case)s by %(user)s.") % {
+            "case": self.name,
+            "user": self.env.user.name,
+        }
+        invoice.message_post(
+            body="<p>%s</p>" % html_escape(note),
+            subtype="mail.mt_note",
             author_id=self.env.user.partner_id.id,
         )
         return invoice.with_env(Invoice.env)

@@ -11,14 +11,20 @@ class R2CrmCase(models.Model):
     _inherit = "r2.crm.case"
 
     # Waiting pauses Wiek (Wait and Resume buttons)
-    waiting = fields.Boolean(
-        readonly=True, copy=False, index=True, track_visibility="onchange"
-    )
+    # the chatter tracks the reason (in words), not this flag ("true -> false")
+    waiting = fields.Boolean(readonly=True, copy=False, index=True)
     waiting_reason = fields.Selection(
         rules.WAITING_REASONS,
         readonly=True,
         copy=False,
         track_visibility="onchange",
+    )
+    waiting_note = fields.Char(
+        string="Waiting for",
+        readonly=True,
+        copy=False,
+        track_visibility="onchange",
+        help="What the case waits for, when the reason is something else.",
     )
     waiting_since = fields.Date(readonly=True, copy=False)
     days_waited = fields.Integer(
@@ -31,6 +37,15 @@ class R2CrmCase(models.Model):
         self._r2_crm_ensure_state(
             [rules.OPEN], _("Only open cases can wait. Not open: %(cases)s.")
         )
+        not_service = self.filtered(lambda case: case.purpose != rules.SERVICE)
+        if not_service:
+            raise UserError(
+                _(
+                    "Only service cases wait for parts or for the customer; "
+                    "%(cases)s is not a service case."
+                )
+                % {"cases": ", ".join(not_service.mapped("name"))}
+            )
         waiting = self.filtered("waiting")
         if waiting:
             raise UserError(
@@ -43,13 +58,21 @@ class R2CrmCase(models.Model):
         self._r2_crm_ensure_can_wait()
         return self._r2_crm_wizard_action("r2_crm.r2_crm_case_wait_wizard_action")
 
-    def _r2_crm_wait(self, reason, since=None):
-        """The cases wait from ``since`` (today): their Wiek stands still."""
+    def _r2_crm_wait(self, reason, since=None, note=None):
+        """The cases wait from ``since`` (today) for ``reason``, which for
+        "something else" (rules.WAIT_OTHER) says what in ``note``: their Wiek
+        stands still."""
         self._r2_crm_ensure_can_wait()
+        note = (note or "").strip()
+        if reason == rules.WAIT_OTHER and not note:
+            raise UserError(
+                _("Waiting for something else: say what the case waits for.")
+            )
         trust.as_workflow(self).write(
             {
                 "waiting": True,
                 "waiting_reason": reason,
+                "waiting_note": note if reason == rules.WAIT_OTHER else False,
                 "waiting_since": since or fields.Date.to_string(self._r2_crm_today()),
             }
         )
@@ -80,6 +103,7 @@ class R2CrmCase(models.Model):
                 {
                     "waiting": False,
                     "waiting_reason": False,
+                    "waiting_note": False,
                     "waiting_since": False,
                     "days_waited": days_waited,
                     "date_deadline": (

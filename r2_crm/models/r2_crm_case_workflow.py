@@ -82,7 +82,8 @@ class R2CrmCase(models.Model):
           id) and ``note``; a manager's correction of a fiasco's reason is a
           write the guard allows (_r2_crm_ensure_workflow_fields).
         - ``"reopen"``: a manager's *Reopen*.
-        - ``"wait"``: the wait wizard, with ``reason`` (and ``since``, today).
+        - ``"wait"``: the wait wizard, with ``reason`` (and ``note`` for
+          something else; ``since``, today); service cases only.
         - ``"resume"``: *Resume* (and ``day``, today); closing a waiting case
           resumes it first.
         - ``"import"``: the import from R2faktury creates a case with its
@@ -98,7 +99,9 @@ class R2CrmCase(models.Model):
         if transition == "reopen":
             return self._r2_crm_reopen()
         if transition == "wait":
-            return self._r2_crm_wait(options["reason"], options.get("since"))
+            return self._r2_crm_wait(
+                options["reason"], options.get("since"), options.get("note")
+            )
         if transition == "resume":
             return self._r2_crm_resume(options.get("day"))
         if transition == "import":

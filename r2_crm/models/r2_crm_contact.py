@@ -23,6 +23,7 @@ class R2CrmContact(models.Model):
         "signed_by",
         "signed_on",
         "customer_mail_state",
+        "customer_mail_pending_since",
         "is_nudge",
         "import_key",
     )

@@ -1,7 +1,10 @@
 """The device of an intake note: typed or scanned, its serial number shows
 the device's earlier cases at once, and the case S1 opens belongs to it."""
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .. import rules
 
 from .r2_crm_workflow_mixin import without_context_defaults
 
@@ -25,6 +28,24 @@ class R2CrmContact(models.Model):
         string="Earlier cases of the device",
         compute="_compute_device",
     )
+    device_open_case_ids = fields.Many2many(
+        "r2.crm.case",
+        string="Open cases of the device",
+        compute="_compute_device",
+        help="The device is in repair in these cases.",
+    )
+    serial_lookup = fields.Char(
+        string="Serial number (any spelling)",
+        compute="_compute_serial_lookup",
+        search="_search_serial_lookup",
+        help="Finds a serial number however it is typed: case, spaces and dashes.",
+    )
+    confirm_second_case = fields.Boolean(
+        string="Open a second case for the device",
+        copy=False,
+        help="The device is already in repair in an open case: tick this to "
+        "take it in again all the same (result S1 opens another case).",
+    )
 
     @api.depends("device_serial", "company_id")
     def _compute_device(self):
@@ -35,6 +56,48 @@ class R2CrmContact(models.Model):
             )
             contact.device_id = device
             contact.device_case_ids = device.case_ids - contact.case_id
+            contact.device_open_case_ids = contact.device_case_ids.filtered(
+                lambda case: case.state == rules.OPEN
+            )
+
+    def _compute_serial_lookup(self):
+        for contact in self:
+            contact.serial_lookup = contact.device_serial
+
+    def _search_serial_lookup(self, operator, value):
+        """Entries whose serial number, compared as devices compare them
+        (rules.normalize_serial), contains or is ``value``."""
+        key = rules.normalize_serial(value)
+        if not key:
+            return [("id", "=", 0)]
+        if operator not in ("=", "=ilike"):
+            key = "%" + key + "%"  # letters and digits only: no wildcard inside
+        self.env.cr.execute(
+            "SELECT id FROM r2_crm_contact WHERE device_serial IS NOT NULL "
+            "AND regexp_replace(upper(device_serial), '[^[:alnum:]]', '', 'g') "
+            "LIKE %s",
+            (key,),
+        )
+        return [("id", "in", [row[0] for row in self.env.cr.fetchall()])]
+
+    def _r2_crm_ensure_no_second_case(self, device):
+        """An intake of a device that is in repair in an open case is refused,
+        unless the clerk confirmed on the note that a second case is meant."""
+        open_cases = device.sudo().case_ids.filtered(
+            lambda case: case.state == rules.OPEN
+        )
+        if open_cases and not self.confirm_second_case:
+            raise ValidationError(
+                _(
+                    "The device %(device)s is already in repair in the open case "
+                    "%(cases)s. Tick 'Open a second case for the device' on the "
+                    "note to take it in again all the same."
+                )
+                % {
+                    "device": device.display_name,
+                    "cases": ", ".join(open_cases.mapped("name")),
+                }
+            )
 
     def _r2_crm_intake_device(self):
         """The device of an intake: found by its serial number, or made from
@@ -43,7 +106,9 @@ class R2CrmContact(models.Model):
             return self.env["r2.crm.device"]
         Device = without_context_defaults(self.env["r2.crm.device"])
         device = Device._r2_crm_find(self.device_serial, self.company_id)
-        if not device:
+        if device:
+            self._r2_crm_ensure_no_second_case(device)
+        else:
             device = Device.create(
                 {
                     "serial": self.device_serial.strip(),

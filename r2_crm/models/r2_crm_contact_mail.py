@@ -1,5 +1,6 @@
 """The customer hears of S1 and S2 by e-mail, with the protocol: a
-scheduled action sends what the results marked, outside the clerk's request."""
+scheduled action sends what the results marked, outside the clerk's request,
+once the customer signed the note or the company's delay has passed."""
 
 import logging
 import threading
@@ -27,10 +28,35 @@ class R2CrmContact(models.Model):
         "with the protocol within minutes, or notes in the case why it could not.",
     )
 
+    customer_mail_pending_since = fields.Datetime(
+        string="E-mail to be sent since",
+        readonly=True,
+        copy=False,
+        help="When the result marked the e-mail: it waits for the customer's "
+        "signature at most the company's delay from then.",
+    )
+
+    def _r2_crm_mail_pending_values(self):
+        """The values that mark the note's e-mail to be sent."""
+        return {
+            "customer_mail_state": rules.MAIL_PENDING,
+            "customer_mail_pending_since": self._r2_crm_now(),
+        }
+
+    @api.model
+    def _r2_crm_now(self):
+        """Now, for the e-mail's delay (tests move it)."""
+        return fields.Datetime.now()
+
     @api.model
     def _cron_send_customer_mail(self, limit=200):
         """The scheduled action r2_crm.ir_cron_customer_mail: e-mail the
         customers the notes of S1 and S2 are waiting to tell.
+
+        A note's e-mail is due once the customer signed the note (its protocol
+        then carries the signature) or the company's r2_crm_mail_delay_minutes
+        have passed since the result; a note marked before the delay existed
+        is due at once.
 
         One note at a time, each locked and (outside tests) committed as soon
         as its e-mail is queued, so that a second run at the same time skips it
@@ -40,9 +66,22 @@ class R2CrmContact(models.Model):
         failed = [0]
         for _count in range(limit):
             self.env.cr.execute(
-                "SELECT id FROM r2_crm_contact WHERE customer_mail_state = %s "
-                "AND id NOT IN %s ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
-                (rules.MAIL_PENDING, tuple(failed)),
+                """SELECT c.id FROM r2_crm_contact c
+                LEFT JOIN res_company co ON co.id = c.company_id
+                WHERE c.customer_mail_state = %(pending)s
+                AND c.id NOT IN %(failed)s
+                AND (c.signed_on IS NOT NULL
+                     OR c.customer_mail_pending_since IS NULL
+                     OR c.customer_mail_pending_since + make_interval(
+                            mins => coalesce(co.r2_crm_mail_delay_minutes, %(delay)s)
+                        ) <= %(now)s)
+                ORDER BY c.id LIMIT 1 FOR UPDATE OF c SKIP LOCKED""",
+                {
+                    "pending": rules.MAIL_PENDING,
+                    "failed": tuple(failed),
+                    "delay": rules.MAIL_DELAY_MINUTES,
+                    "now": self._r2_crm_now(),
+                },
             )
             row = self.env.cr.fetchone()
             if not row:

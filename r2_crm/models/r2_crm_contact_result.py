@@ -140,7 +140,7 @@ class R2CrmContact(models.Model):
                 case._r2_crm_close(transition.new_state, contact._r2_crm_date_local())
                 if notify and case.purpose == rules.SERVICE:
                     trust.as_workflow(contact).write(
-                        {"customer_mail_state": rules.MAIL_PENDING}
+                        contact._r2_crm_mail_pending_values()
                     )
 
     def _r2_crm_date_local(self):
@@ -187,6 +187,6 @@ class R2CrmContact(models.Model):
         )
         values = {"case_id": case.id}
         if notify:
-            values["customer_mail_state"] = rules.MAIL_PENDING
+            values.update(self._r2_crm_mail_pending_values())
         trust.as_workflow(self).write(values)
         return case

@@ -10,6 +10,11 @@ class R2CrmFailureReason(models.Model):
 
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
+    is_imported = fields.Boolean(
+        string="From R2faktury",
+        readonly=True,
+        help="Added by the import from R2faktury, where the shop used it.",
+    )
     company_id = fields.Many2one(
         "res.company", default=lambda self: self.env.user.company_id
     )

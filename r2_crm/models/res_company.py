@@ -32,9 +32,39 @@ class ResCompany(models.Model):
         "responsible user, once per silence.",
     )
 
-    @api.constrains("r2_crm_repeat_days", "r2_crm_nudge_days")
+    r2_crm_own_logo = fields.Binary(
+        string="Logo of the shop",
+        compute="_compute_r2_crm_own_logo",
+        help="The company's logo, unless it is Odoo's placeholder ('Your logo'), "
+        "which no protocol prints.",
+    )
+    r2_crm_mail_delay_minutes = fields.Integer(
+        string="Customer e-mail waits for the signature (minutes)",
+        default=rules.MAIL_DELAY_MINUTES,
+        help="The intake and completion e-mails leave as soon as the customer "
+        "has signed the note, or this many minutes after the result, unsigned.",
+    )
+
+    @api.depends("logo")
+    def _compute_r2_crm_own_logo(self):
+        placeholder = self._get_logo()
+        for company in self:
+            logo = company.logo
+            own = logo and (logo if isinstance(logo, bytes) else logo.encode())
+            company.r2_crm_own_logo = own if own and own != placeholder else False
+
+    @api.constrains(
+        "r2_crm_repeat_days", "r2_crm_nudge_days", "r2_crm_mail_delay_minutes"
+    )
     def _check_r2_crm_days(self):
         for company in self:
+            if company.r2_crm_mail_delay_minutes < 0:
+                raise ValidationError(
+                    _(
+                        "Customer e-mail waits for the signature (minutes): a "
+                        "number of minutes, 0 or more."
+                    )
+                )
             if company.r2_crm_repeat_days < 0:
                 raise ValidationError(
                     _("Repeat repair within (days): a number of days, 0 or more.")

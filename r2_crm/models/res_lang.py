@@ -1,12 +1,13 @@
 from odoo import api, models
 
-# How a Pole reads numbers and dates: 3 100,00 zł, 28.11.2026. Odoo 11 takes a
+# How a Pole reads numbers and dates: 3 100,00 zł, 28.11.2026 09:15 (a clerk
+# needs no seconds in the lists). Odoo 11 takes a
 # new language's formats from the system's locale, and without pl_PL there it
 # falls back to C's: 3,100.00 and 11/28/2026.
 POLISH = "pl_PL"
 POLISH_FORMATS = {
     "date_format": "%d.%m.%Y",
-    "time_format": "%H:%M:%S",
+    "time_format": "%H:%M",
     "decimal_point": ",",
     "thousands_sep": "\u00a0",
     "grouping": "[3,0]",

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.tools import html_escape
 
 
 class ResPartner(models.Model):
@@ -13,6 +14,26 @@ class ResPartner(models.Model):
     r2_crm_device_count = fields.Integer(
         string="Devices", compute="_compute_r2_crm_counts"
     )
+
+    @api.model
+    def create(self, vals):
+        """A customer added from a note or a case (context r2_crm_walk_in, set
+        by their forms) logs r2_crm's message in the clerk's language, not
+        Odoo's creation log, whose Polish is half English ("Contact utworzono")."""
+        if not self.env.context.get("r2_crm_walk_in"):
+            return super(ResPartner, self).create(vals)
+        partner = super(ResPartner, self.with_context(mail_create_nolog=True)).create(
+            vals
+        )
+        partner.message_post(
+            body="<p>%s</p>"
+            % html_escape(
+                _("Customer added in CRM (R2) by %(user)s.")
+                % {"user": self.env.user.name}
+            ),
+            subtype="mail.mt_note",
+        )
+        return partner.with_env(self.env)
 
     def _compute_r2_crm_counts(self):
         Contact = self.env["r2.crm.contact"]

@@ -34,18 +34,35 @@ class R2CrmProtocolReport(models.AbstractModel):
                     )
                     % {"note": note.name, "protocol": label}
                 )
-            if note._r2_crm_protocol_kind() != self._r2_crm_kind:
-                raise UserError(
-                    _(
-                        "The %(protocol)s prints from the note whose result opened or "
-                        "closed the case; the result of '%(note)s' is %(result)s."
-                    )
-                    % {
-                        "protocol": label,
-                        "note": note.name,
-                        "result": note.result_id.code or _("empty"),
-                    }
-                )
+            kind = note._r2_crm_protocol_kind()
+            if kind != self._r2_crm_kind:
+                raise UserError(self._r2_crm_wrong_note(note, kind, label))
+
+    def _r2_crm_wrong_note(self, note, kind, label):
+        """What the note is and which protocol it has, when it is not this one."""
+        values = {
+            "protocol": label,
+            "note": note.name,
+            "case": note.case_id.name,
+            "result": note.result_id.code or _("none"),
+        }
+        if kind == rules.INTAKE:
+            message = _(
+                "The note '%(note)s' (result %(result)s) opened %(case)s: it prints "
+                "the intake protocol, not the %(protocol)s."
+            )
+        elif kind == rules.COMPLETION:
+            message = _(
+                "The note '%(note)s' (result %(result)s) closed %(case)s: it prints "
+                "the completion protocol, not the %(protocol)s."
+            )
+        else:
+            message = _(
+                "The note '%(note)s' (result %(result)s) neither opened nor closed "
+                "%(case)s, so it prints no protocol. The %(protocol)s prints from "
+                "the note whose result opened or closed the case."
+            )
+        return message % values
 
     def _r2_crm_values(self, notes):
         """Values the template needs besides the notes."""

@@ -24,3 +24,4 @@ from . import test_case_invoice
 from . import test_res_users
 from . import test_mixins
 from . import test_import_files
+from . import test_res_partner

@@ -8,6 +8,12 @@ from odoo.tests.common import SavepointCase
 
 from . import users
 
+# A 2 x 2 black PNG: what the signing pad sends, in small
+SIGNATURE = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGNgYGBgYAAAAAYAAX"
+    "KCmeoAAAAASUVORK5CYII="
+)
+
 # The numberings whose next number a refused case must not have drawn
 SEQUENCES = (
     "r2_crm.r2_crm_sequence_case_service",

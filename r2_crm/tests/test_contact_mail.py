@@ -4,13 +4,15 @@ the service clerk, also one without a mailbox."""
 import base64
 import subprocess
 import tempfile
+from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from odoo.exceptions import UserError, ValidationError
+from odoo import fields
 from odoo.tools import config
 
 from .. import rules
-from .common import R2CrmPolishCase
+from .common import SIGNATURE, R2CrmPolishCase
 
 # Odoo sends notifications at once in tests and deletes them: keep them queued
 QUEUE = {"mail_notify_force_send": False, "mail_auto_delete": False}
@@ -35,15 +37,26 @@ class CustomerMailCase(R2CrmPolishCase):
             (rules.MAIL_SENT, rules.MAIL_PENDING),
         )
 
-    def run_mail_cron(self):
-        """The scheduled action, with real PDFs (wkhtmltopdf on this server)."""
+    def run_mail_cron(self, minutes_later=rules.MAIL_DELAY_MINUTES + 1):
+        """The scheduled action ``minutes_later`` than now (by default once
+        the e-mail stopped waiting for a signature), with real PDFs
+        (wkhtmltopdf on this server)."""
         self.env["ir.config_parameter"].sudo().set_param(
             "report.url", "http://localhost:%s" % config["http_port"]
         )
+        later = fields.Datetime.to_string(
+            datetime.utcnow() + timedelta(minutes=minutes_later)
+        )
         with tempfile.TemporaryDirectory() as tmp, patch.dict(
             config.options, {"test_report_directory": tmp}
-        ):
+        ), patch.object(type(self.Contact), "_r2_crm_now", lambda self: later):
             self.Contact.with_context(**QUEUE)._cron_send_customer_mail()
+
+    def sign(self, note, signer):
+        action = note.sudo(self.service_clerk).action_sign()
+        self.env["r2.crm.contact.sign.wizard"].sudo(self.service_clerk).with_context(
+            **action["context"]
+        ).create({"signature": SIGNATURE, "signed_by": signer}).action_confirm()
 
     def mails(self, case):
         return self.env["mail.mail"].search(
@@ -83,6 +96,46 @@ class TestCustomerMail(CustomerMailCase):
 
         self.run_mail_cron()
         self.assertEqual(self.mails(case), mail, "never sent twice")
+
+    def test_the_intake_mail_waits_for_the_signature_until_the_delay(self):
+        self.assertEqual(self.env.user.company_id.r2_crm_mail_delay_minutes, 15)
+        case = self.note(self.service_clerk, result_id=self.s1.id).case_id
+        self.run_mail_cron(minutes_later=14)
+        self.assertFalse(self.mails(case), "the customer may still sign")
+        self.run_mail_cron(minutes_later=16)
+        mail = self.mails(case)
+        self.assertEqual(len(mail), 1, "15 minutes passed: sent unsigned")
+        text = pdf_text(base64.b64decode(mail.attachment_ids.datas))
+        self.assertIn("Protokół otwarcia usługi serwisowej", text)
+
+    def test_a_signed_note_mails_at_once_with_the_signed_protocol(self):
+        note = self.note(self.service_clerk, result_id=self.s1.id)
+        self.sign(note, "Jan Podpisujący")
+        self.run_mail_cron(minutes_later=1)
+        mail = self.mails(note.case_id)
+        self.assertEqual(len(mail), 1)
+        self.assertIn(
+            "Jan Podpisujący", pdf_text(base64.b64decode(mail.attachment_ids.datas))
+        )
+
+    def test_the_completion_mail_carries_the_protocol_signed_within_the_delay(self):
+        case = self.note(self.service_clerk, result_id=self.s1.id).case_id
+        self.run_mail_cron()
+        closing = self.note(
+            self.service_clerk, case_id=case.id, result_id=self.s2.id, name="Odbiór"
+        )
+        self.run_mail_cron(minutes_later=5)
+        self.assertEqual(closing.customer_mail_state, rules.MAIL_PENDING)
+        self.sign(closing, "Anna Odbierająca")
+        self.run_mail_cron(minutes_later=6)
+        mail = self.mails(case).filtered(lambda m: "zamknięta" in m.subject)
+        self.assertIn(
+            "Anna Odbierająca", pdf_text(base64.b64decode(mail.attachment_ids.datas))
+        )
+
+    def test_the_delay_is_a_number_of_minutes(self):
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.env.user.company_id.r2_crm_mail_delay_minutes = -1
 
     def test_s2_mails_the_completion_protocol(self):
         case = self.note(self.service_clerk, result_id=self.s1.id).case_id

@@ -17,13 +17,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import config
 
 from .. import rules
-from .common import R2CrmTestCase
+from .common import SIGNATURE, R2CrmTestCase
 
-# A 2 x 2 black PNG: what the signing pad sends, in small
-SIGNATURE = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGNgYGBgYAAAAAYAAX"
-    "KCmeoAAAAASUVORK5CYII="
-)
 # What no context key may silence
 QUIET = {
     "tracking_disable": True,
@@ -176,3 +171,13 @@ class TestSignature(R2CrmTestCase):
             fp.flush()
             listing = subprocess.check_output(["pdfimages", "-list", fp.name]).decode()
         return len(listing.strip().splitlines()) - 2  # two header lines
+
+    def test_the_signer_proposed_is_the_notes_contact_person_never_a_company(self):
+        person = self.note(partner_id=self.partner_contact.id, result_id=self.s1.id)
+        company = self.note(result_id=self.s1.id)
+        Wizard = self.env["r2.crm.contact.sign.wizard"].sudo(self.service_clerk)
+        for note, proposed in ((person, "Jan Kowalski"), (company, False)):
+            action = note.sudo(self.service_clerk).action_sign()
+            wizard = Wizard.with_context(**action["context"]).new({"note_id": note.id})
+            wizard._onchange_note_id()
+            self.assertEqual(wizard.signed_by, proposed)

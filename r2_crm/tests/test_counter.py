@@ -39,11 +39,53 @@ class TestDevices(R2CrmTestCase):
         self.assertEqual(device.name, "Laptop Lenovo T480")
         self.assertEqual(device.partner_id, self.partner)
         self.assertEqual(first.item_description, "Laptop Lenovo T480\nwith charger")
-        second = self.intake("PF1XYZ", date="2026-06-01 10:00:00")
+        second = self.intake(
+            "PF1XYZ", date="2026-06-01 10:00:00", confirm_second_case=True
+        )
         self.assertEqual(second.case_id.device_id, device)
         self.assertEqual(device.case_ids, first.case_id | second.case_id)
         self.assertEqual(device.case_count, 2)
         self.assertEqual(self.partner.r2_crm_device_count, 1)
+
+    def test_a_device_in_repair_gets_a_second_case_only_when_confirmed(self):
+        first = self.intake("TWICE-1").case_id
+        error = self.assertRefusedAndNothingSaved(
+            ValidationError,
+            "already in repair in the open case %s" % first.name,
+            lambda: self.intake("twice 1", date="2026-03-02 10:00:00"),
+        )
+        self.assertIn("Open a second case for the device", error.name)
+        second = self.intake(
+            "TWICE-1", date="2026-03-02 10:00:00", confirm_second_case=True
+        ).case_id
+        self.assertNotEqual(second, first)
+        self.assertEqual(first.device_id.case_ids, first | second)
+        first._r2_crm_close(rules.SUCCESS, "2026-03-03")
+        # a note without a result does not open a case: nothing to confirm
+        self.note(self.service_clerk, device_serial="TWICE-1")
+
+    def test_the_form_names_the_open_case_before_saving(self):
+        open_case = self.intake("SN-OPEN-7").case_id
+        Contact = self.Contact.sudo(self.service_clerk)
+        values = Contact.default_get(list(Contact._fields))
+        values.update(
+            {
+                "partner_id": self.partner.id,
+                "name": "New intake",
+                "device_serial": "sn open 7",
+                "device_id": False,
+                "device_case_ids": [(6, 0, [])],
+                "device_open_case_ids": [(6, 0, [])],
+            }
+        )
+        result = Contact.onchange(values, "device_serial", Contact._onchange_spec())
+        # Odoo 11 sends a many2many as (5,) then (1, id, values) or (4, id)
+        cases = [
+            command[1]
+            for command in result["value"]["device_open_case_ids"]
+            if command[0] in (1, 4)
+        ]
+        self.assertEqual(cases, [open_case.id], result["value"])
 
     def test_typing_a_known_serial_shows_its_earlier_cases_before_saving(self):
         earlier = self.intake("SN-42").case_id
@@ -83,6 +125,25 @@ class TestDevices(R2CrmTestCase):
         )
         self.assertEqual(repeats, back)
 
+    def test_a_serial_is_found_however_it_is_typed(self):
+        dashed = self.intake("ZZ-4401-A").case_id
+        spaced = self.note(self.service_clerk, device_serial="zz 4401 a", name="Again")
+        Contact = self.Contact.sudo(self.service_clerk)
+        for typed in ("ZZ4401A", "zz-4401-a", "zz 4401 a", "4401"):
+            with self.subTest(typed=typed):
+                found = Contact.search([("serial_lookup", "ilike", typed)])
+                self.assertEqual(found, dashed.contact_ids | spaced)
+        self.assertFalse(Contact.search([("serial_lookup", "ilike", "-- --")]))
+        # Enter in the search box: the subject, the goods and the serial
+        action_domain = [
+            "|",
+            "|",
+            ("name", "ilike", "zz4401a"),
+            ("item_description", "ilike", "zz4401a"),
+            ("serial_lookup", "ilike", "zz4401a"),
+        ]
+        self.assertEqual(Contact.search(action_domain), dashed.contact_ids | spaced)
+
     def test_serials_are_found_from_every_window(self):
         case = self.intake("QX 5521").case_id
         Case = self.Case.sudo(self.service_clerk)
@@ -119,12 +180,12 @@ class TestWaiting(R2CrmTestCase):
             .with_context(tracking_disable=False)
         )
 
-    def wait(self, case, reason=rules.WAIT_PARTS):
+    def wait(self, case, reason=rules.WAIT_PARTS, note=False):
         wizard = (
             self.env["r2.crm.case.wait.wizard"]
             .sudo(self.service_clerk)
             .with_context(**case.action_wait()["context"])
-            .create({"waiting_reason": reason})
+            .create({"waiting_reason": reason, "waiting_note": note})
         )
         wizard.action_confirm()
 
@@ -156,9 +217,28 @@ class TestWaiting(R2CrmTestCase):
             case.action_resume()
             self.assertEqual(case.days_waited, 12, "the total of all pauses")
             self.assertEqual(case.date_deadline, "2026-03-27")
-        tracked = case.sudo().message_ids.mapped("tracking_value_ids.field")
-        self.assertIn("waiting", tracked)
-        self.assertIn("date_deadline", tracked)
+        tracked = case.sudo().message_ids.mapped("tracking_value_ids")
+        # the chatter says what the case waited for, in words, not "true -> false"
+        self.assertIn("waiting_reason", tracked.mapped("field"))
+        self.assertNotIn("waiting", tracked.mapped("field"))
+        self.assertIn("date_deadline", tracked.mapped("field"))
+        self.assertIn("Waiting for the customer", tracked.mapped("old_value_char"))
+
+    def test_something_else_says_what_and_sales_contracts_do_not_wait(self):
+        case = self.make_case()
+        with self.assertRaises(UserError), self.cr.savepoint():
+            self.wait(case, rules.WAIT_OTHER)
+        self.wait(case, rules.WAIT_OTHER, "  opinia rzeczoznawcy ")
+        self.assertEqual(case.waiting_note, "opinia rzeczoznawcy")
+        case.action_resume()
+        self.assertFalse(case.waiting_note)
+        contract = self.Case.sudo(self.sales_clerk).create(
+            {"purpose": "sale", "partner_id": self.partner.id}
+        )
+        with self.assertRaises(UserError) as caught:
+            contract.action_wait()
+        self.assertIn("Only service cases wait", caught.exception.name)
+        self.assertFalse(contract.waiting)
 
     def test_closing_a_waiting_case_resumes_it(self):
         case = self.make_case()

@@ -6,10 +6,11 @@ from unittest.mock import patch
 
 import psycopg2
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from .. import r2faktury, rules
 
+from ..wizards.r2_crm_import_run import one_full_stop
 from .importing import ImportCase, as_xlsx, sample
 
 
@@ -129,10 +130,26 @@ class TestSampleFiles(ImportCase):
             ),
             counts,
         )
+        self.assertIn("nothing was written", dry.outcome)
         dry.action_import_for_real()
         self.assertFalse(dry.dry_run)
         self.assertEqual(self.figures(dry), (5, 5, 0, 0), dry.log)
         self.assertTrue(self.case("SRV/2026/00118"))
+        self.assertEqual(
+            dry.outcome,
+            "Imported: 5 records created and 0 updated; 0 rows with errors were "
+            "not imported.",
+        )
+        # the next file starts as a dry run again
+        dry.action_back()
+        self.assertTrue(dry.dry_run)
+        self.assertEqual(dry.state, "draft")
+
+    def test_a_remark_ends_with_one_full_stop(self):
+        self.assertEqual(
+            one_full_stop("utworzono klienta Bajt s.c.."), "utworzono klienta Bajt s.c."
+        )
+        self.assertEqual(one_full_stop("dodano przyczynę."), "dodano przyczynę.")
 
 
 class TestFaithfulImport(ImportCase):
@@ -250,6 +267,30 @@ class TestFaithfulImport(ImportCase):
                 [{"name": "x", "type": "note", "purpose": "other"}]
             )
 
+    def test_a_fiasco_r2faktury_kept_without_a_reason_is_imported(self):
+        cases = (
+            "Numer;Cel;Klient;Data otwarcia;Status;Data zamknięcia;Przyczyna fiaska\n"
+            "SAL/2025/00901;sprzedaż;Bez Powodu;01.03.2025;fiasko;05.03.2025;\n"
+            "SAL/2025/00902;sprzedaż;Bez Powodu;02.03.2025;fiasko;06.03.2025;\n"
+        )
+        wizard = self.run_import(r2faktury.CASES, cases.encode())
+        self.assertEqual(self.figures(wizard)[1], 2, wizard.log)
+        imported = self.Case.search(
+            [("name", "in", ["SAL/2025/00901", "SAL/2025/00902"])]
+        )
+        reason = imported.mapped("failure_reason_id")
+        self.assertEqual(len(imported), 2)
+        self.assertEqual(reason.name, "Nie podano w R2faktury")
+        self.assertTrue(reason.is_imported)
+        self.assertEqual(
+            wizard.log.count("without a reason in R2faktury"), 1, wizard.log
+        )
+        # a fiasco made in Odoo still needs its reason
+        case = self.Case.create({"purpose": "sale", "partner_id": self.partner.id})
+        with self.assertRaises(UserError), self.cr.savepoint():
+            case._r2_crm_transition("fiasco", reason=False)
+        self.assertEqual(case.state, rules.OPEN)
+
     def test_bad_rows_are_reported_and_good_rows_imported(self):
         cases = (
             "Numer;Cel;Klient;NIP;Data otwarcia;Status;Data zamknięcia;"
@@ -266,18 +307,18 @@ class TestFaithfulImport(ImportCase):
         )
         self.env["res.partner"].create({"name": "Nowak Test", "is_company": True})
         wizard = self.run_import(r2faktury.CASES, cases.encode(), create_partners=False)
-        self.assertEqual(self.figures(wizard), (8, 2, 0, 6), wizard.log)
+        self.assertEqual(self.figures(wizard), (8, 3, 0, 5), wizard.log)
         log = wizard.log.splitlines()
         self.assertTrue(log[0].startswith("Row 3: Klient: no customer Nieznany"))
         self.assertTrue(log[1].startswith("Row 4: Data otwarcia: '31.02.2026'"))
         self.assertIn("Row 5: Data zamknięcia: a closed case needs", log[2])
-        self.assertIn("Row 6: Przyczyna fiaska: a fiasco needs its reason", log[3])
+        self.assertIn("Row 6: a fiasco without a reason in R2faktury gets", log[3])
         self.assertIn("Row 7: Cel: 'zakup' is none of: sprzedaż, serwis, inny", log[4])
         self.assertIn("Row 8: Prawdopodobieństwo: it must be between 0 and 100", log[5])
         self.assertIn("Row 9: fiasco reason Klient zbankrutował was added", log[6])
         self.assertEqual(
             sorted(self.Case.search([("name", "like", "/2026/005")]).mapped("name")),
-            ["SAL/2026/00507", "SRV/2026/00500"],
+            ["SAL/2026/00504", "SAL/2026/00507", "SRV/2026/00500"],
         )
 
         contacts = (

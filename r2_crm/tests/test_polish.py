@@ -190,3 +190,4 @@ class TestPolishShop(R2CrmPolishCase):
         polish = self.env["res.lang"].search([("code", "=", "pl_PL")])
         self.assertEqual(polish.format("%.2f", 3100.0, grouping=True), "3\u00a0100,00")
         self.assertEqual(polish.date_format, "%d.%m.%Y")
+        self.assertEqual(polish.time_format, "%H:%M", "no seconds in the lists")

@@ -41,7 +41,9 @@ class TestPortal(HttpCase):
                     "r2_portal_ours",
                     Partner.create({"name": "Ola", "parent_id": ours.id}),
                 ),
-                "others": self.portal_user(env, "r2_portal_others", others),
+                "others": self.portal_user(
+                    env, "r2_portal_others", others, lang="pl_PL"
+                ),
             }
             s1 = env.ref("r2_crm.result_s1")
 
@@ -73,7 +75,7 @@ class TestPortal(HttpCase):
             self.our_sale = {"id": sale.id, "name": sale.name}
 
     @staticmethod
-    def portal_user(env, login, partner):
+    def portal_user(env, login, partner, lang="en_US"):
         return (
             env["res.users"]
             .with_context(no_reset_password=True)
@@ -82,6 +84,7 @@ class TestPortal(HttpCase):
                     "login": login,
                     "password": login,
                     "partner_id": partner.id,
+                    "lang": lang,
                     "groups_id": [(6, 0, env.ref("base.group_portal").ids)],
                 }
             )
@@ -136,10 +139,15 @@ class TestPortal(HttpCase):
             "/my/cases/%d/protocol/intake" % self.our_case["id"],
             "/my/cases/%d" % self.our_sale["id"],
             "/my/cases/%d?access_token=wrong" % self.our_case["id"],
+            "/my/cases/987654321",
         ):
             response = self.get(path)
             self.assertEqual(response.status_code, 404, path)
             self.assertNothingOf(response, self.our_case)
+            # the portal's page, in the customer's Polish, with the way back
+            self.assertIn("Nie znaleziono tej sprawy", response.text, path)
+            self.assertIn('href="/my/cases"', response.text, path)
+            self.assertNotIn("Not Found", response.text, path)
         self.assertNothingOf(self.get("/my/cases"), self.our_case)
 
     def test_the_emails_link_opens_the_case_without_login(self):

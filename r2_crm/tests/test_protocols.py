@@ -1,8 +1,10 @@
+import base64
 import subprocess
 import tempfile
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
+from odoo.modules.module import get_module_resource
 from odoo.tools import config
 from odoo.tools.safe_eval import safe_eval
 
@@ -59,6 +61,28 @@ class TestProtocols(R2CrmTestCase):
         self.assertIn("Customer's signature", html)
         self.assertIn("Employee's signature", html)
 
+    def test_the_shops_header_once_and_never_odoos_placeholder_logo(self):
+        opening = self.service_story()[0]
+        company = self.env.user.company_id
+        company.logo = company._get_logo()  # a shop that never set its logo
+        html = self.html(self.intake, opening)
+        self.assertEqual(html.count('class="row r2_crm_company"'), 1)
+        self.assertEqual(
+            html.count("VAT number: <span"), 2, "the shop's and the customer's"
+        )
+        self.assertNotIn(
+            "data:image/png;base64", html.split("<h2")[0], "no placeholder"
+        )
+        self.assertFalse(company.r2_crm_own_logo)
+        with open(
+            get_module_resource("r2_crm", "static", "img", "demo_logo.png"), "rb"
+        ) as fp:
+            company.logo = base64.b64encode(fp.read())
+        html = self.html(self.intake, opening)
+        self.assertIn(
+            "data:image/png;base64", html.split("<h2")[0], "the shop's own logo"
+        )
+
     def test_completion_protocol_content(self):
         _opening, closing, case = self.service_story()
         html = self.html(self.completion, closing)
@@ -90,12 +114,23 @@ class TestProtocols(R2CrmTestCase):
         linked_plain = case.contact_ids.filtered(lambda c: not c.result_id)
         with self.assertRaises(UserError):
             self.html(self.intake, plain)
-        with self.assertRaises(UserError):
+        with self.assertRaises(UserError) as caught:
             self.html(self.intake, closing)
-        with self.assertRaises(UserError):
+        self.assertIn(
+            "(result S2) closed %s: it prints the completion protocol, not the "
+            "intake protocol" % case.name,
+            caught.exception.name,
+        )
+        with self.assertRaises(UserError) as caught:
             self.html(self.completion, opening)
-        with self.assertRaises(UserError):
+        self.assertIn(
+            "(result S1) opened %s: it prints the intake protocol, not the "
+            "completion protocol" % case.name,
+            caught.exception.name,
+        )
+        with self.assertRaises(UserError) as caught:
             self.html(self.completion, linked_plain)
+        self.assertIn("neither opened nor closed %s" % case.name, caught.exception.name)
 
     def test_report_actions_are_in_the_print_menu(self):
         for report in (self.intake, self.completion):

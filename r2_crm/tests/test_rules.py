@@ -8,7 +8,7 @@ from datetime import date
 from PIL import Image
 
 from .. import rules
-from .test_contact_signature import SIGNATURE
+from .common import SIGNATURE
 
 
 class TestResultTransition(unittest.TestCase):
@@ -85,6 +85,14 @@ class TestWiekRules(unittest.TestCase):
         self.assertEqual(rules.wiek(0), (rules.WIEK_LEFT, 0))
         self.assertEqual(rules.wiek(-1), (rules.WIEK_OVERDUE, 1))
         self.assertEqual(rules.wiek(-12), (rules.WIEK_OVERDUE, 12))
+
+
+class TestWeightedValue(unittest.TestCase):
+    def test_an_open_contract_weighs_its_probability_a_closed_one_its_outcome(self):
+        self.assertEqual(rules.weighted_value(1000.0, 30.0), 300.0)
+        self.assertEqual(rules.weighted_value(1000.0, 30.0, rules.SUCCESS), 1000.0)
+        self.assertEqual(rules.weighted_value(1000.0, 30.0, rules.FAILURE), 0.0)
+        self.assertEqual(rules.weighted_value(False, False), 0.0)
 
 
 class TestNumbering(unittest.TestCase):

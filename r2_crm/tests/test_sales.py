@@ -73,6 +73,13 @@ class TestSales(R2CrmTestCase):
         self.assertAlmostEqual(contract.amount_weighted, 2400.0 * 0.30)
         contract.write({"probability": 50.0})
         self.assertAlmostEqual(contract.amount_weighted, 1200.0)
+        # a won contract weighs its whole value, a lost one nothing
+        contract.action_mark_success()
+        self.assertAlmostEqual(contract.amount_weighted, 2400.0)
+        self.env.cr.execute(
+            "SELECT amount_weighted FROM r2_crm_case WHERE id = %s", (contract.id,)
+        )
+        self.assertAlmostEqual(self.env.cr.fetchone()[0], 2400.0)
         # stored: the value is in the table, usable for pivot and sorting
         self.env.cr.execute(
             "SELECT amount_total FROM r2_crm_case WHERE id = %s", (contract.id,)

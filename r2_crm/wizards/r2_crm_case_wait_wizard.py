@@ -14,7 +14,11 @@ class R2CrmCaseWaitWizard(models.TransientModel):
         rules.WAITING_REASONS, string="Reason", required=True, default=rules.WAIT_PARTS
     )
 
+    waiting_note = fields.Char(string="Waiting for")
+
     def action_confirm(self):
         self.ensure_one()
-        self.case_ids._r2_crm_transition("wait", reason=self.waiting_reason)
+        self.case_ids._r2_crm_transition(
+            "wait", reason=self.waiting_reason, note=self.waiting_note
+        )
         return {"type": "ir.actions.act_window_close"}

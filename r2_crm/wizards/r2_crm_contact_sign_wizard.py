@@ -25,8 +25,11 @@ class R2CrmContactSignWizard(models.TransientModel):
 
     @api.onchange("note_id")
     def _onchange_note_id(self):
-        if self.note_id and not self.signed_by:
-            self.signed_by = self.note_id.partner_id.name
+        """Propose the note's contact person; a company signs through a
+        person, whose name the clerk types."""
+        partner = self.note_id.partner_id
+        if partner and not partner.is_company and not self.signed_by:
+            self.signed_by = partner.name
 
     def action_confirm(self):
         self.ensure_one()

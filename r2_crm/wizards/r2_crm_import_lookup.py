@@ -22,6 +22,7 @@ class ImportLookups(object):
         self.create_partners = wizard.create_partners
         self.tz = self.env.user.tz
         self.remarks = []
+        self._noted_no_reason = False
         self._pending = []
         self._partners_by_vat = {}
         self._partners_by_name = {}
@@ -254,14 +255,28 @@ class ImportLookups(object):
 
     def reason(self, values):
         """The fiasco reason's id; a reason the shop used in R2faktury and
-        Odoo lacks is added to the list."""
+        Odoo lacks is added to the list, marked as imported. R2faktury did not
+        require a reason: a fiasco without one gets r2faktury.NO_REASON, and
+        the log says so at its first row."""
         name = r2faktury.text(values.get("failure_reason"))
+        remark = _("fiasco reason %(name)s was added.")
         if not name:
-            return False
+            name = r2faktury.NO_REASON
+            remark = _(
+                "a fiasco without a reason in R2faktury gets the reason '%(name)s' "
+                "(this row and every later one)."
+            )
+            if not self._noted_no_reason:
+                self._noted_no_reason = True
+                self.remarks.append(remark % {"name": name})
+            remark = None
         key = r2faktury.name_key(name)
         if key not in self._reasons:
-            reason = self.env["r2.crm.failure.reason"].create({"name": name})
-            self.remarks.append(_("fiasco reason %(name)s was added.") % {"name": name})
+            reason = self.env["r2.crm.failure.reason"].create(
+                {"name": name, "is_imported": True}
+            )
+            if remark:
+                self.remarks.append(remark % {"name": name})
             self.later(self._reasons, key, reason.id)
             return reason.id
         return self._reasons[key]

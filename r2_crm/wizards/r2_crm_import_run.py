@@ -71,7 +71,7 @@ class ImportRun(ImportLookups):
             remarks = [done]
         self.log.extend(
             (number, _("Row %(row)s: %(remark)s") % {"row": number, "remark": remark})
-            for remark in remarks
+            for remark in (one_full_stop(remark) for remark in remarks)
         )
 
     def insert_contacts(self, batch):
@@ -206,8 +206,6 @@ class ImportRun(ImportLookups):
             raise RowError(_("Wartość: it cannot be negative."))
         level_id = self.level(values)
         reason_id = self.reason(values) if state == rules.FAILURE else False
-        if state == rules.FAILURE and not reason_id:
-            raise RowError(_("Przyczyna fiaska: a fiasco needs its reason."))
         user_id = self.user(values)
         partner_id = self.customer(values)
         goods = r2faktury.text(values.get("goods")) or False
@@ -321,6 +319,12 @@ class ImportRun(ImportLookups):
 ROW_ERRORS = (RowError, UserError, ValidationError, AccessError, psycopg2.Error)
 # New entries inserted at once
 BATCH = 500
+
+
+def one_full_stop(remark):
+    """A remark ends with one full stop, also after a name that ends with its
+    own ("utworzono klienta Kowalski s.c.")."""
+    return remark[:-1] if remark.endswith("..") else remark
 
 
 def error_reason(error):

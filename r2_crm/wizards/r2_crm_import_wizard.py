@@ -53,6 +53,7 @@ class R2CrmImportWizard(models.TransientModel):
     updated_count = fields.Integer(string="Updated", readonly=True)
     error_count = fields.Integer(string="Errors", readonly=True)
     log = fields.Text(readonly=True)
+    outcome = fields.Char(readonly=True, help="What the import wrote, in a line.")
 
     # ---------------------------------------------------------------- action
     def action_import(self):
@@ -79,9 +80,21 @@ class R2CrmImportWizard(models.TransientModel):
             outcome = self._r2_crm_import_rows(rows)
             if self.kind == r2faktury.CASES:
                 self.env["r2.crm.case"]._r2_crm_sync_number_ranges()
+        message = (
+            _(
+                "Dry run: nothing was written. An import would create %(created)d "
+                "records and update %(updated)d; %(errors)d rows have errors."
+            )
+            if self.dry_run
+            else _(
+                "Imported: %(created)d records created and %(updated)d updated; "
+                "%(errors)d rows with errors were not imported."
+            )
+        )
         self.write(
             {
                 "state": "done",
+                "outcome": message % outcome,
                 "line_count": len(rows),
                 "created_count": outcome["created"],
                 "updated_count": outcome["updated"],
@@ -99,9 +112,10 @@ class R2CrmImportWizard(models.TransientModel):
         return self.action_import()
 
     def action_back(self):
-        """Back to the form, keeping the file and the choices."""
+        """Back to the form, keeping the file and the choices; every new run
+        starts as a dry run, so that no file is imported unread."""
         self.ensure_one()
-        self.state = "draft"
+        self.write({"state": "draft", "dry_run": True})
         return self._r2_crm_reopen()
 
     def _r2_crm_reopen(self):

@@ -6,7 +6,8 @@ odoo.define('r2_crm.shortcuts', function (require) {
  * arch names these views in js_class): F2 on a KONTAKTY note prints the
  * protocol that fits it (intake for the note that opened its case,
  * completion for the one that closed it); F4 opens the filters of the
- * KONTAKTY and KONTRAKTY/SPRAWY windows.
+ * KONTAKTY and KONTRAKTY/SPRAWY windows. The entry's form offers no Edit
+ * on an entry of another department.
  */
 var FormController = require('web.FormController');
 var FormView = require('web.FormView');
@@ -51,6 +52,18 @@ var ShortcutsMixin = {
 };
 
 var R2FormController = FormController.extend(ShortcutsMixin, {
+    /**
+     * An entry of another department opens read-only (its can_edit is false):
+     * Edit is not offered on it, record by record.
+     */
+    _updateButtons: function () {
+        this._super.apply(this, arguments);
+        if (this.$buttons && this.modelName === 'r2.crm.contact') {
+            var record = this.model.get(this.handle, {raw: true});
+            var readOnly = !!(record && record.res_id && record.data.can_edit === false);
+            this.$buttons.find('.o_form_button_edit').toggleClass('o_hidden', readOnly);
+        }
+    },
     _r2crmPrintProtocol: function () {
         if (this.modelName !== 'r2.crm.contact') {
             return;
