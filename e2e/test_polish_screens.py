@@ -222,3 +222,17 @@ def test_the_lists_fit_a_1366_pixel_screen(base_url):
             )
     finally:
         driver.quit()
+
+
+def test_an_empty_product_table_does_not_scroll(driver, base_url):
+    login(driver, base_url, "handel", "handel")
+    open_menu(driver, "Kontrakty sprzedażowe")
+    wait_for_view(driver, ".o_list_view")
+    driver.find_element(By.CSS_SELECTOR, ".o_list_button_add").click()
+    wait_for_view(driver, ".o_form_view.o_form_editable")
+    wait_css(driver, ".o_r2crm_lines .table-responsive")
+    scroll, width = driver.execute_script(
+        "var t = document.querySelector('.o_r2crm_lines .table-responsive');"
+        "return [t.scrollWidth, t.clientWidth];"
+    )
+    assert scroll <= width, "the empty product lines scroll: %d > %d" % (scroll, width)
