@@ -118,6 +118,21 @@ class R2CrmTestCase(SavepointCase):
         vals.update(values)
         return cls.Contact.sudo(user or cls.service_clerk).create(vals)
 
+    def wizard(self, note, user=None, **values):
+        """The signing step of ``note``, opened by ``user`` (the service clerk)."""
+        action = note.sudo(user or self.service_clerk).action_sign()
+        return (
+            self.env["r2.crm.contact.sign.wizard"]
+            .sudo(user or self.service_clerk)
+            .with_context(**action["context"])
+            .create(values)
+        )
+
+    def sign(self, note, name="Jan Kowalski", signature=SIGNATURE, context=None):
+        """The customer ``name`` signs ``note`` at the counter."""
+        wizard = self.wizard(note, signature=signature, signed_by=name)
+        wizard.with_context(**(context or {})).action_confirm()
+
     def r2_crm_fingerprint(self):
         """What a refusal must leave as it was, read from the database: a
         checksum of every row of r2_crm's tables, and the next number of every

@@ -12,7 +12,7 @@ from odoo import fields
 from odoo.tools import config
 
 from .. import rules
-from .common import SIGNATURE, R2CrmPolishCase
+from .common import R2CrmPolishCase
 
 # Odoo sends notifications at once in tests and deletes them: keep them queued
 QUEUE = {"mail_notify_force_send": False, "mail_auto_delete": False}
@@ -51,12 +51,6 @@ class CustomerMailCase(R2CrmPolishCase):
             config.options, {"test_report_directory": tmp}
         ), patch.object(type(self.Contact), "_r2_crm_now", lambda self: later):
             self.Contact.with_context(**QUEUE)._cron_send_customer_mail()
-
-    def sign(self, note, signer):
-        action = note.sudo(self.service_clerk).action_sign()
-        self.env["r2.crm.contact.sign.wizard"].sudo(self.service_clerk).with_context(
-            **action["context"]
-        ).create({"signature": SIGNATURE, "signed_by": signer}).action_confirm()
 
     def mails(self, case):
         return self.env["mail.mail"].search(

@@ -35,23 +35,6 @@ def image(kind, size=(40, 20)):
 
 
 class TestSignature(R2CrmTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super(TestSignature, cls).setUpClass()
-
-    def wizard(self, note, user=None, **values):
-        action = note.sudo(user or self.service_clerk).action_sign()
-        return (
-            self.env["r2.crm.contact.sign.wizard"]
-            .sudo(user or self.service_clerk)
-            .with_context(**action["context"])
-            .create(values)
-        )
-
-    def sign(self, note, name="Jan Kowalski", signature=SIGNATURE, context=None):
-        wizard = self.wizard(note, signature=signature, signed_by=name)
-        wizard.with_context(**(context or {})).action_confirm()
-
     def messages(self, note):
         return note.sudo().message_ids.mapped("body")
 

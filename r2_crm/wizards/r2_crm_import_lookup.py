@@ -259,24 +259,27 @@ class ImportLookups(object):
         require a reason: a fiasco without one gets r2faktury.NO_REASON, and
         the log says so at its first row."""
         name = r2faktury.text(values.get("failure_reason"))
-        remark = _("fiasco reason %(name)s was added.")
-        if not name:
+        blank = not name
+        if blank:
             name = r2faktury.NO_REASON
-            remark = _(
-                "a fiasco without a reason in R2faktury gets the reason '%(name)s' "
-                "(this row and every later one)."
-            )
             if not self._noted_no_reason:
                 self._noted_no_reason = True
-                self.remarks.append(remark % {"name": name})
-            remark = None
+                self.remarks.append(
+                    _(
+                        "a fiasco without a reason in R2faktury gets the reason "
+                        "'%(name)s' (this row and every later one)."
+                    )
+                    % {"name": name}
+                )
         key = r2faktury.name_key(name)
         if key not in self._reasons:
             reason = self.env["r2.crm.failure.reason"].create(
                 {"name": name, "is_imported": True}
             )
-            if remark:
-                self.remarks.append(remark % {"name": name})
+            if not blank:
+                self.remarks.append(
+                    _("fiasco reason %(name)s was added.") % {"name": name}
+                )
             self.later(self._reasons, key, reason.id)
             return reason.id
         return self._reasons[key]
