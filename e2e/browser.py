@@ -173,15 +173,21 @@ def press(driver, key):
     ActionChains(driver).send_keys(key).perform()
 
 
-def draw_signature(driver):
-    """Sign the open dialog's pad with the mouse: a stroke, as a finger would."""
-    canvas = wait_css(driver, ".modal .o_r2crm_sign_pad canvas")
+def draw_stroke(driver, canvas):
+    """A zigzag drawn with the mouse across a signing pad's canvas, as a
+    finger would sign."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", canvas)
     time.sleep(0.3)
-    chain = ActionChains(driver).move_to_element_with_offset(canvas, -150, 10)
+    chain = ActionChains(driver).move_to_element_with_offset(canvas, -120, 10)
     chain.click_and_hold()
-    for step in range(12):
-        chain.move_by_offset(25, -15 if step % 2 else 15)
+    for step in range(10):
+        chain.move_by_offset(22, -12 if step % 2 else 12)
     chain.release().perform()
+
+
+def draw_signature(driver):
+    """Sign the open dialog's pad with the mouse."""
+    draw_stroke(driver, wait_css(driver, ".modal .o_r2crm_sign_pad canvas"))
 
 
 def sign_note(driver, signer):

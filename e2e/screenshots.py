@@ -14,6 +14,7 @@ import requests
 from selenium.webdriver.common.by import By
 
 from e2e.browser import (
+    draw_stroke,
     import_sample,
     login,
     make_driver,
@@ -42,7 +43,8 @@ def open_row(driver, text):
 
 
 def protocol_page(driver, base_url, report, note_id, name):
-    """The protocol's first page as a PNG, printed with the clerk's session."""
+    """The protocol's (or quote's) first page as a PNG, printed with the
+    clerk's session."""
     cookies = {c["name"]: c["value"] for c in driver.get_cookies()}
     response = requests.get(
         "%s/report/pdf/r2_crm.%s/%d" % (base_url, report, note_id),
@@ -105,6 +107,16 @@ def main(base_url):
         wait_for_view(driver, ".o_list_view")
         shot(driver, "04_cases_wiek")
 
+        # the repair quote of the till: sent to Kowalski i Syn, who accepts it
+        repair = open_row(driver, "Kasa fiskalna Posnet Ergo, SN ABC123456")
+        wait_css(driver, ".o_form_view.o_form_readonly")
+        driver.find_element(
+            By.XPATH, "//button[normalize-space()='Wyślij kosztorys']"
+        ).click()
+        wait_css(driver, ".o_form_view .o_r2crm_banner")
+        shot(driver, "10_case_quote")
+        protocol_page(driver, base_url, "report_repair_quote", repair, "quote_repair")
+
         driver.get(base_url + "/web/session/logout")
         login(driver, base_url, "handel", "handel")
         wait_for_view(driver, ".o_control_panel")
@@ -123,6 +135,9 @@ def main(base_url):
         wait_css(driver, "table.o_r2crm_portal_cases a").click()
         wait_css(driver, ".o_r2crm_portal_case")
         shot(driver, "08_portal_case")
+        driver.get("%s/my/cases/%d" % (base_url, repair))
+        draw_stroke(driver, wait_css(driver, ".o_r2crm_quote_pad canvas"))
+        shot(driver, "11_portal_quote")
 
         # switching from R2faktury: the manager imports the sample cases, then
         # a dry run of the sample KONTAKTY

@@ -90,6 +90,40 @@ CUSTOMER_MAIL_STATES = [
 # How many days without an entry make an open case silent (the nudge)
 NUDGE_DAYS = 7
 
+# The repair quote of a service case (r2.crm.case.quote_state)
+QUOTE_DRAFT = "draft"
+QUOTE_SENT = "sent"
+QUOTE_ACCEPTED = "accepted"
+QUOTE_REJECTED = "rejected"
+QUOTE_STATES = [
+    (QUOTE_DRAFT, "Draft"),
+    (QUOTE_SENT, "Sent to the customer"),
+    (QUOTE_ACCEPTED, "Accepted"),
+    (QUOTE_REJECTED, "Rejected"),
+]
+# A quote holds this many days from the day it is sent (res.company.r2_crm_quote_days)
+QUOTE_DAYS = 14
+# Where the customer answers a quote: the counter (the clerk records it, also
+# an answer given by phone) or the portal (the customer himself)
+AT_COUNTER = "counter"
+ON_PORTAL = "portal"
+
+# Why a quote cannot be sent or answered, or a case invoiced; the models turn
+# these into translated messages.
+Q_NOT_SERVICE = "not_service"
+Q_NOT_OPEN = "not_open"
+Q_WARRANTY = "warranty"
+Q_NO_LINES = "no_lines"
+Q_ACCEPTED = "accepted"
+Q_NOT_SENT = "not_sent"
+Q_EXPIRED = "expired"
+INV_NO_LINES = "no_lines"
+INV_FIASCO = "fiasco"
+INV_OPEN = "open"
+INV_WARRANTY = "warranty"
+INV_REJECTED = "rejected"
+INV_INVOICED = "invoiced"
+
 # Why a result cannot be applied; the models turn these into translated messages.
 ERR_ALREADY_LINKED = "already_linked"
 ERR_NO_CASE = "no_case"
@@ -337,6 +371,8 @@ def weighted_value(amount, probability, state=OPEN):
 CAMPAIGN_FIGURES = (
     "cost_total",
     "revenue",
+    "revenue_sale",
+    "revenue_service",
     "profit",
     "roi_percent",
     "case_count",
@@ -362,14 +398,18 @@ def campaign_figures(
     failure_count=0,
     success_days=0,
     failure_days=0,
+    revenue_sale=0.0,
+    revenue_service=0.0,
 ):
     """The Statistics tab of a campaign, from its aggregated raw numbers.
 
     The arguments are the columns of the campaign statistics query:
     ``*_count`` count the cases of each state, and the bills and invoices;
     ``*_days`` are the summed durations (date_closed - date_open, in days) of
-    the success and fiasco cases.  Figures that cannot be computed (ROI without
-    cost, win rate without closed cases, mean of nothing) are None.
+    the success and fiasco cases; ``revenue_sale`` and ``revenue_service`` the
+    part of the revenue invoiced from sales contracts and from repairs.
+    Figures that cannot be computed (ROI without cost, win rate without closed
+    cases, mean of nothing) are None.
     """
     cost_total = (manual_cost or 0.0) + (bill_cost or 0.0)
     revenue = revenue or 0.0
@@ -378,6 +418,8 @@ def campaign_figures(
     return {
         "cost_total": cost_total,
         "revenue": revenue,
+        "revenue_sale": revenue_sale or 0.0,
+        "revenue_service": revenue_service or 0.0,
         "profit": profit,
         "roi_percent": profit / cost_total * 100.0 if cost_total else None,
         "case_count": (open_count or 0) + won + lost,
@@ -407,3 +449,89 @@ def protocol_timing(date_open, date_closed, deadline, days_waited=0):
         days_allowed=days_allowed,
         days_late=max(0, days_taken - days_allowed),
     )
+
+
+def quote_send_problem(purpose, state, warranty, line_count, quote_state):
+    """Why a case's quote cannot be sent (one of the Q_ codes), or None.
+
+    A quote is a service case's, open, not under warranty (the shop pays
+    that repair), with at least one line. An accepted quote is not sent again:
+    changing its lines sends it back to draft first. A sent quote may be sent
+    again (the customer lost the e-mail), a rejected one too (a new offer)."""
+    if purpose != SERVICE:
+        return Q_NOT_SERVICE
+    if state != OPEN:
+        return Q_NOT_OPEN
+    if warranty:
+        return Q_WARRANTY
+    if not line_count:
+        return Q_NO_LINES
+    if quote_state == QUOTE_ACCEPTED:
+        return Q_ACCEPTED
+    return None
+
+
+def quote_valid_until(sent_on, days):
+    """The last day a quote sent on ``sent_on`` holds (None: not sent)."""
+    if not sent_on:
+        return None
+    return add_days(sent_on, max(days or 0, 0))
+
+
+def quote_answer_problem(
+    where, purpose, state, warranty, line_count, quote_state, valid_until, today
+):
+    """Why the customer's answer to a quote cannot be recorded ``where``
+    (AT_COUNTER, ON_PORTAL), one of the Q_ codes, or None.
+
+    On the portal the customer answers a quote he was sent, while it holds.
+    At the counter the clerk also records the answer to a quote the customer
+    reads on paper (draft), and after its validity (the shop's choice)."""
+    problem = quote_send_problem(purpose, state, warranty, line_count, quote_state)
+    if problem:
+        return problem
+    if where == ON_PORTAL:
+        if quote_state != QUOTE_SENT:
+            return Q_NOT_SENT
+        if valid_until and today > valid_until:
+            return Q_EXPIRED
+    elif quote_state not in (QUOTE_DRAFT, QUOTE_SENT):
+        return Q_NOT_SENT
+    return None
+
+
+def warranty_proposed(warranty_until, date_open, is_repeat):
+    """A case is proposed as a warranty repair when the device's warranty
+    runs on its intake date, or when it is a repeat repair."""
+    return bool(is_repeat or (warranty_until and date_open <= warranty_until))
+
+
+def invoice_problem(
+    purpose, state, warranty, quote_state, line_count, billable_count, invoiced
+):
+    """Why a contract or case cannot be invoiced (one of the INV_ codes), or
+    None.
+
+    A sales contract is invoiced from its products unless it ended as a
+    fiasco. A service case once it is closed, not under warranty, once: the
+    lines the customer rejected with the quote are not billable, so a case
+    whose quote was rejected is invoiced only for the lines added after (a
+    diagnosis fee), also when it closed as a fiasco."""
+    if purpose != SERVICE:
+        if not line_count:
+            return INV_NO_LINES
+        return INV_FIASCO if state == FAILURE else None
+    if state == OPEN:
+        return INV_OPEN
+    if warranty:
+        return INV_WARRANTY
+    if quote_state == QUOTE_REJECTED:
+        if not billable_count:
+            return INV_REJECTED
+    elif state == FAILURE:
+        return INV_FIASCO
+    elif not line_count:
+        return INV_NO_LINES
+    if invoiced:
+        return INV_INVOICED
+    return None

@@ -1,4 +1,5 @@
-"""The customer's pages: /my/cases, one case, its protocols.
+"""The customer's pages: /my/cases, one case, its protocols, and the
+answer to its repair quote (accept with a signature, or reject).
 
 As account's invoices in Odoo 11: a portal user reads the service cases of
 their company (record rule r2_crm_case_rule_portal); the link of the e-mails
@@ -6,8 +7,10 @@ carries the case's access_token and opens it without logging in. Anything
 else, another customer's case above all, is "not found": no number, no
 goods, no protocol."""
 
-from odoo import _, http
-from odoo.exceptions import AccessError, MissingError
+from werkzeug.urls import url_encode
+
+from odoo import _, fields, http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import content_disposition, request
 from odoo.tools import consteq
 
@@ -67,8 +70,10 @@ class R2CrmPortal(CustomerPortal):
     def _r2_crm_not_found(self):
         """404 in the portal's layout, in the customer's language, with the
         way back to their cases (Odoo 11's portal has no page of its own)."""
-        values = self._prepare_portal_layout_values()
-        values["page_name"] = "r2_crm_case"
+        # a visitor (a wrong link) has no account: no counts of documents
+        public = request.env.user._is_public()
+        values = {} if public else self._prepare_portal_layout_values()
+        values.update({"page_name": "r2_crm_case", "no_breadcrumbs": public})
         return request.render("r2_crm.portal_case_not_found", values, status=404)
 
     @http.route(
@@ -128,10 +133,25 @@ class R2CrmPortal(CustomerPortal):
         return request.render("r2_crm.portal_my_cases", values)
 
     @http.route(["/my/cases/<int:case_id>"], type="http", auth="public", website=True)
-    def portal_my_r2_crm_case(self, case_id, access_token=None, **kw):
+    def portal_my_r2_crm_case(self, case_id, access_token=None, quote=None, **kw):
         case, refusal = self._r2_crm_case_or_refusal(case_id, access_token)
         if refusal:
             return refusal
+        case = self._r2_crm_in_customer_language(case)
+        messages = {
+            "accept": _("Thank you: you accepted the quote. We start the repair."),
+            "reject": _("You rejected the quote. We will contact you to return it."),
+        }
+        return self._r2_crm_case_page(case, access_token, message=messages.get(quote))
+
+    def _r2_crm_in_customer_language(self, case):
+        """A visitor with the e-mail's link reads the case in its customer's
+        language (a logged-in customer, in his own)."""
+        if request.env.user._is_public() and case.partner_id.lang:
+            request.context = dict(request.context, lang=case.partner_id.lang)
+        return case.with_env(request.env(user=case.env.uid))
+
+    def _r2_crm_case_page(self, case, access_token, message=None, error=None):
         # a visitor with the e-mail's link has no account: no counts of his
         # documents (other modules' counts refuse the public user), no menu
         public = request.env.user._is_public()
@@ -144,9 +164,115 @@ class R2CrmPortal(CustomerPortal):
                 "no_breadcrumbs": public,
                 "has_intake": bool(case._r2_crm_protocol_note(rules.INTAKE)),
                 "has_completion": bool(case._r2_crm_protocol_note(rules.COMPLETION)),
+                "r2_quote_shown": case._r2_crm_quote_shown(),
+                "r2_quote_open": case.quote_state == rules.QUOTE_SENT
+                and not rules.quote_answer_problem(
+                    rules.ON_PORTAL,
+                    case.purpose,
+                    case.state,
+                    case.warranty,
+                    len(case.line_ids),
+                    case.quote_state,
+                    case.quote_valid_until
+                    and fields.Date.from_string(case.quote_valid_until),
+                    case._r2_crm_today(),
+                ),
+                "r2_message": message,
+                "r2_error": error,
+                # the name the acceptance proposes: the customer's, if a person
+                "r2_signer": self._r2_crm_signer(case, public),
             }
         )
-        return request.render("r2_crm.portal_case_page", values)
+        # 409: the answer was refused (the quote is not open, a name is missing)
+        return request.render(
+            "r2_crm.portal_case_page", values, status=409 if error else 200
+        )
+
+    @staticmethod
+    def _r2_crm_signer(case, public):
+        partner = case.partner_id if public else request.env.user.partner_id
+        return "" if partner.is_company else partner.name
+
+    @http.route(
+        ["/my/cases/<int:case_id>/quote/accept"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_r2_crm_quote_accept(
+        self, case_id, access_token=None, name=None, signature=None, **kw
+    ):
+        """The customer accepts the quote with his name and drawn signature."""
+        return self._r2_crm_quote_answer(
+            case_id, access_token, "accept", name=name, signature=signature
+        )
+
+    @http.route(
+        ["/my/cases/<int:case_id>/quote/reject"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_r2_crm_quote_reject(self, case_id, access_token=None, reason=None, **kw):
+        """The customer rejects the quote, saying why if he likes."""
+        return self._r2_crm_quote_answer(case_id, access_token, "reject", reason=reason)
+
+    def _r2_crm_quote_answer(self, case_id, access_token, answer, **values):
+        """Odoo checked the form's CSRF token; the case is the customer's (or
+        the token its own), and only a quote sent to him is answered. A
+        refusal changes nothing and shows the case with the reason."""
+        case, refusal = self._r2_crm_case_or_refusal(case_id, access_token)
+        if refusal:
+            return refusal
+        case = self._r2_crm_in_customer_language(case)
+        public = request.env.user._is_public()
+        author = case.partner_id if public else request.env.user.partner_id
+        # each answer checks everything before it writes anything (a savepoint
+        # would not do: printing the quote may commit Odoo's assets bundle)
+        try:
+            if answer == "accept":
+                case._r2_crm_quote_accept(
+                    values.get("signature"),
+                    values.get("name"),
+                    rules.ON_PORTAL,
+                    author=author,
+                )
+            else:
+                case._r2_crm_quote_reject(
+                    values.get("reason"), rules.ON_PORTAL, author=author
+                )
+        except (UserError, ValidationError) as error:
+            case.invalidate_cache()
+            return self._r2_crm_case_page(case, access_token, error=error.name)
+        query = {"quote": answer}
+        if access_token:
+            query["access_token"] = access_token
+        return request.redirect("/my/cases/%s?%s" % (case.id, url_encode(query)))
+
+    @http.route(
+        ["/my/cases/<int:case_id>/quote"], type="http", auth="public", website=True
+    )
+    def portal_r2_crm_quote_pdf(self, case_id, access_token=None, **kw):
+        """The quote's PDF, as it was sent (or accepted, with the signature)."""
+        case, refusal = self._r2_crm_case_or_refusal(case_id, access_token)
+        if refusal:
+            return refusal
+        if not case._r2_crm_quote_shown():
+            return self._r2_crm_not_found()
+        pdf = case._r2_crm_render_quote()
+        return self._r2_crm_pdf_response(pdf, case._r2_crm_quote_filename())
+
+    def _r2_crm_pdf_response(self, pdf, filename):
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(pdf)),
+                ("Content-Disposition", content_disposition("%s.pdf" % filename)),
+            ],
+        )
 
     @http.route(
         ["/my/cases/<int:case_id>/protocol/<string:kind>"],
@@ -161,15 +287,5 @@ class R2CrmPortal(CustomerPortal):
         note = kind in rules.PROTOCOL_ACTIONS and case._r2_crm_protocol_note(kind)
         if not note:
             return self._r2_crm_not_found()
-        pdf, _kind = note._r2_crm_ensure_protocol().sudo().render_qweb_pdf(note.ids)
-        return request.make_response(
-            pdf,
-            headers=[
-                ("Content-Type", "application/pdf"),
-                ("Content-Length", len(pdf)),
-                (
-                    "Content-Disposition",
-                    content_disposition("%s.pdf" % note._r2_crm_protocol_filename()),
-                ),
-            ],
-        )
+        pdf = note.sudo()._r2_crm_render_protocol()
+        return self._r2_crm_pdf_response(pdf, note._r2_crm_protocol_filename())

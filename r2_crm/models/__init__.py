@@ -13,12 +13,15 @@ from . import r2_crm_failure_reason
 from . import r2_crm_campaign
 from . import r2_crm_device
 from . import r2_crm_case
+from . import r2_crm_case_line
 from . import r2_crm_case_workflow
 from . import r2_crm_case_waiting
 from . import r2_crm_case_wiek
 from . import r2_crm_case_portal
 from . import r2_crm_case_invoice
 from . import r2_crm_case_nudge
+from . import r2_crm_case_quote
+from . import r2_crm_case_warranty
 from . import r2_crm_contact
 from . import r2_crm_contact_result
 from . import r2_crm_contact_task

@@ -47,6 +47,12 @@ class R2CrmCampaign(models.Model):
     # Statistics (Statystyka): computed for all campaigns at once, in SQL.
     cost_total = fields.Monetary(string="Cost", compute="_compute_statistics")
     revenue = fields.Monetary(compute="_compute_statistics")
+    revenue_sale = fields.Monetary(
+        string="of which sales", compute="_compute_statistics"
+    )
+    revenue_service = fields.Monetary(
+        string="of which service", compute="_compute_statistics"
+    )
     profit = fields.Monetary(compute="_compute_statistics")
     roi_percent = fields.Float(string="ROI (%)", compute="_compute_statistics")
     case_count = fields.Integer(string="Contracts", compute="_compute_statistics")
@@ -140,6 +146,8 @@ class R2CrmCampaign(models.Model):
                    COALESCE(bill.count, 0) AS bill_count,
                    COALESCE(rev.amount, 0) AS revenue,
                    COALESCE(rev.count, 0) AS invoice_count,
+                   COALESCE(rev.amount_sale, 0) AS revenue_sale,
+                   COALESCE(rev.amount_service, 0) AS revenue_service,
                    COALESCE(cs.open_count, 0) AS open_count,
                    COALESCE(cs.success_count, 0) AS success_count,
                    COALESCE(cs.failure_count, 0) AS failure_count,
@@ -156,6 +164,11 @@ class R2CrmCampaign(models.Model):
                        AND type IN %%(cost_types)s AND state IN %%(posted)s
                      GROUP BY r2_crm_campaign_id) bill ON bill.campaign_id = k.id
          LEFT JOIN (SELECT c.campaign_id, SUM(i.amount_untaxed_signed) AS amount,
+                           SUM(i.amount_untaxed_signed)
+                               FILTER (WHERE c.purpose = %%(sale)s) AS amount_sale,
+                           SUM(i.amount_untaxed_signed)
+                               FILTER (WHERE c.purpose = %%(service)s)
+                               AS amount_service,
                            COUNT(*) AS count
                       FROM account_invoice i JOIN %(cases)s c
                         ON c.id = i.r2_crm_case_id
@@ -186,6 +199,8 @@ class R2CrmCampaign(models.Model):
             "open": rules.OPEN,
             "success": rules.SUCCESS,
             "failure": rules.FAILURE,
+            "sale": rules.SALE,
+            "service": rules.SERVICE,
             "date_from": date_from,
             "date_to": date_to,
         }

@@ -1,7 +1,6 @@
 import uuid
 
 from odoo import _, api, fields, models
-from odoo.addons import decimal_precision as dp
 from odoo.exceptions import UserError, ValidationError
 
 from .. import rules
@@ -38,6 +37,11 @@ class R2CrmCase(models.Model):
         "waiting_since",
         "days_waited",
         "access_token",
+        "quote_state",
+        "quote_sent_on",
+        "quote_accepted_by",
+        "quote_accepted_on",
+        "quote_signature",
     )
     _r2_crm_used_by = [
         ("r2.crm.contact", "case_id"),
@@ -127,6 +131,11 @@ class R2CrmCase(models.Model):
         compute="_compute_amounts",
         store=True,
         track_visibility="onchange",
+        help="The net value of the products, parts and labour.",
+    )
+    amount_tax = fields.Monetary(string="VAT", compute="_compute_amounts", store=True)
+    amount_gross = fields.Monetary(
+        string="Gross value", compute="_compute_amounts", store=True
     )
     amount_weighted = fields.Monetary(
         string="Weighted value", compute="_compute_amounts", store=True
@@ -191,10 +200,14 @@ class R2CrmCase(models.Model):
         for case in self:
             case.contact_count = counts.get(case.id, 0)
 
-    @api.depends("line_ids.price_subtotal", "probability", "state")
+    @api.depends(
+        "line_ids.price_subtotal", "line_ids.price_total", "probability", "state"
+    )
     def _compute_amounts(self):
         for case in self:
             case.amount_total = sum(case.line_ids.mapped("price_subtotal"))
+            case.amount_gross = sum(case.line_ids.mapped("price_total"))
+            case.amount_tax = case.amount_gross - case.amount_total
             case.amount_weighted = rules.weighted_value(
                 case.amount_total, case.probability, case.state
             )
@@ -363,75 +376,3 @@ class R2CrmCase(models.Model):
             "default_purpose": self.purpose,
         }
         return action
-
-
-class R2CrmCaseLine(models.Model):
-    _name = "r2.crm.case.line"
-    _description = "Contract product line"
-    _order = "case_id, sequence, id"
-
-    # auto_join: the department rule on lines (case_id.purpose, case_id.user_id)
-    # joins the case instead of listing every case of the department first
-    case_id = fields.Many2one(
-        "r2.crm.case", required=True, ondelete="cascade", index=True, auto_join=True
-    )
-    sequence = fields.Integer(default=10)
-    product_id = fields.Many2one("product.product", index=True)
-    name = fields.Char(string="Description", required=True)
-    quantity = fields.Float(
-        digits=dp.get_precision("Product Unit of Measure"), default=1.0
-    )
-    price_unit = fields.Float(
-        string="Unit price", digits=dp.get_precision("Product Price")
-    )
-    price_subtotal = fields.Monetary(
-        string="Subtotal", compute="_compute_price_subtotal", store=True
-    )
-    currency_id = fields.Many2one(related="case_id.currency_id", readonly=True)
-    company_id = fields.Many2one(
-        related="case_id.company_id", store=True, readonly=True, index=True
-    )
-
-    @api.depends("quantity", "price_unit")
-    def _compute_price_subtotal(self):
-        for line in self:
-            line.price_subtotal = line.quantity * line.price_unit
-
-    @api.constrains("quantity", "price_unit")
-    def _check_not_negative(self):
-        for line in self.sudo():  # values only: access is the rules' business
-            if line.quantity < 0 or line.price_unit < 0:
-                raise ValidationError(
-                    _("The quantity and the price of '%(line)s' cannot be negative.")
-                    % {"line": line.name}
-                )
-
-    @api.onchange("product_id")
-    def _onchange_product_id(self):
-        if self.product_id:
-            self.name = self.product_id.display_name
-            self.price_unit = self.product_id.lst_price
-
-    def _r2_crm_prepare_invoice_line(self, invoice):
-        """Values of the invoice line, with Odoo's own account and tax onchange."""
-        line = self.env["account.invoice.line"].new(
-            {
-                "invoice_id": invoice.id,
-                "product_id": self.product_id.id,
-                "quantity": self.quantity,
-            }
-        )
-        if self.product_id:
-            line._onchange_product_id()
-        else:
-            line.account_id = invoice.journal_id.default_credit_account_id
-        vals = line._convert_to_write(line._cache)
-        vals.update(
-            {
-                "invoice_id": invoice.id,
-                "name": self.name,
-                "quantity": self.quantity,
-                "price_unit": self.price_unit,
-            }
-        )
-        return vals

@@ -1,5 +1,7 @@
 """A contract's draft customer invoice, made from its products by its
-salespeople; billing users validate it.
+salespeople; billing users validate it. A repair's, once it is closed and
+unless it is a warranty repair, from its parts and labour (those the customer
+did not reject with the quote), by its clerks or at once by S2.
 
 r2_crm puts no record rule on Odoo's invoice models, so that a clerk who has
 invoice rights from another module (a purchase user's vendor bills) keeps
@@ -67,17 +69,47 @@ class R2CrmCase(models.Model):
         self._r2_crm_ensure_invoiceable()
         return self._r2_crm_invoice_action(self._r2_crm_create_invoice())
 
+    def _r2_crm_invoice_problem(self):
+        """Why the case cannot be invoiced (rules.invoice_problem), or None."""
+        invoiced = (
+            self.sudo().invoice_ids.filtered(lambda invoice: invoice.state != "cancel")
+            if self.purpose == rules.SERVICE
+            else None
+        )
+        return rules.invoice_problem(
+            self.purpose,
+            self.state,
+            self.warranty,
+            self.quote_state,
+            len(self.line_ids),
+            len(self._r2_crm_billable_lines()),
+            bool(invoiced),
+        )
+
     def _r2_crm_ensure_invoiceable(self):
         """Whoever may not invoice the contract learns why."""
-        if not self.line_ids:
-            raise UserError(
-                _("Contract %(case)s has no products to invoice.") % {"case": self.name}
-            )
-        if self.state == rules.FAILURE:
-            raise UserError(
-                _("Contract %(case)s ended as a fiasco and is not invoiced.")
-                % {"case": self.name}
-            )
+        problem = self._r2_crm_invoice_problem()
+        if problem:
+            messages = {
+                rules.INV_NO_LINES: _("%(case)s has no products to invoice."),
+                rules.INV_FIASCO: _("%(case)s ended as a fiasco and is not invoiced."),
+                rules.INV_OPEN: _(
+                    "%(case)s is still open: a repair is invoiced once it is "
+                    "closed (result S2)."
+                ),
+                rules.INV_WARRANTY: _(
+                    "%(case)s is a warranty repair: the customer pays nothing."
+                ),
+                rules.INV_REJECTED: _(
+                    "The customer rejected the quote of %(case)s: only lines added "
+                    "after the rejection (a diagnosis fee, say) are invoiced, and "
+                    "there are none."
+                ),
+                rules.INV_INVOICED: _(
+                    "%(case)s is invoiced already: see its Invoices."
+                ),
+            }
+            raise UserError(messages[problem] % {"case": self.name})
         try:
             self.check_access_rights("write")
             self.check_access_rule("write")
@@ -89,6 +121,18 @@ class R2CrmCase(models.Model):
                 )
                 % {"case": self.name}
             )
+
+    def _r2_crm_invoice_at_completion(self):
+        """S2 makes the draft invoice of the paid repairs of self at once when
+        their company says so (r2_crm_invoice_on_s2); a case that is not to be
+        invoiced (warranty, nothing billable) is left as it is."""
+        for case in self.filtered(
+            lambda case: case.purpose == rules.SERVICE
+            and case.state == rules.SUCCESS
+            and case.company_id.sudo().r2_crm_invoice_on_s2
+        ):
+            if not case._r2_crm_invoice_problem():
+                case._r2_crm_create_invoice()
 
     def _r2_crm_prepare_invoice(self):
         partner = self.partner_id
@@ -123,7 +167,7 @@ class R2CrmCase(models.Model):
         invoice = (
             Invoice.sudo().with_context(**quiet).create(self._r2_crm_prepare_invoice())
         )
-        for line in self.line_ids:
+        for line in self._r2_crm_billable_lines():
             invoice.env["account.invoice.line"].create(
                 line._r2_crm_prepare_invoice_line(invoice)
             )

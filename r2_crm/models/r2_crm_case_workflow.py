@@ -130,6 +130,7 @@ class R2CrmCase(models.Model):
             ),
         )
         self._r2_crm_close(rules.SUCCESS, fields.Date.context_today(self))
+        self._r2_crm_invoice_at_completion()
 
     def _r2_crm_mark_fiasco(self, reason_id, note=None):
         """Close open contracts as fiasco with a reason (the fiasco wizard)."""

@@ -138,7 +138,7 @@ class R2CrmContact(models.Model):
         )
         # the PDF first: rendering may commit a new assets bundle (Odoo does,
         # outside tests), which must not cut the posting of the e-mail in two
-        pdf, _kind = self._r2_crm_ensure_protocol().render_qweb_pdf(self.ids)
+        pdf = self._r2_crm_render_protocol()
         email = template.generate_email(case.id, ["subject", "body_html"])
         case.with_context(mail_post_autofollow=False).message_post(
             body=email["body_html"],

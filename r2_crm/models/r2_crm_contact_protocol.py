@@ -71,6 +71,16 @@ class R2CrmContact(models.Model):
             or "en_US"
         )
 
+    def _r2_crm_render_protocol(self):
+        """The protocol's PDF in the customer's language and formats (dates,
+        amounts), whoever prints it: the clerk, the mail's scheduled action,
+        the portal."""
+        report = self._r2_crm_ensure_protocol()
+        pdf, _kind = report.with_context(
+            lang=self._r2_crm_protocol_lang()
+        ).render_qweb_pdf(self.ids)
+        return pdf
+
     def _r2_crm_protocol_filename(self):
         """The PDF's name, in the protocol's language: Protokół przyjęcia
         SRV-2026-00002."""

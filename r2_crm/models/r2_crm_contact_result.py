@@ -138,6 +138,7 @@ class R2CrmContact(models.Model):
                 contact._r2_crm_open_case(notify=notify and service)
             elif transition.operation == "close":
                 case._r2_crm_close(transition.new_state, contact._r2_crm_date_local())
+                case._r2_crm_invoice_at_completion()
                 if notify and case.purpose == rules.SERVICE:
                     trust.as_workflow(contact).write(
                         contact._r2_crm_mail_pending_values()

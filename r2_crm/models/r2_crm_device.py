@@ -31,6 +31,11 @@ class R2CrmDevice(models.Model):
     name = fields.Char(string="Model", help="For example: Laptop Dell Latitude 5420")
     product_id = fields.Many2one("product.product", index=True)
     partner_id = fields.Many2one("res.partner", string="Owner", index=True)
+    warranty_until = fields.Date(
+        string="Warranty until",
+        help="The last day of the device's warranty: a case taken in until then "
+        "is proposed as a warranty repair.",
+    )
     case_ids = fields.One2many("r2.crm.case", "device_id", string="Cases")
     case_count = fields.Integer(compute="_compute_case_count")
     company_id = fields.Many2one(

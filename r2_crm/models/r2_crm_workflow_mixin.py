@@ -129,13 +129,13 @@ class R2CrmWorkflowMixin(models.AbstractModel):
         if changed:
             raise self._r2_crm_workflow_error(changed[0])
 
-    def _r2_crm_log(self, body):
+    def _r2_crm_log(self, body, author=None):
         """Log ``body`` (HTML) in the record's chatter as a note of the current
-        user, as Odoo 12's _message_log does. The workflow writes it: no
-        context key switches it off (tracking_disable, mail_notrack and the
-        like concern tracking), no ``default_`` key adds to it, none of
-        message_post's access checks and reply lookups is needed, and no one
-        is notified of it."""
+        user (or of the partner ``author``), as Odoo 12's _message_log does.
+        The workflow writes it: no context key switches it off
+        (tracking_disable, mail_notrack and the like concern tracking), no
+        ``default_`` key adds to it, none of message_post's access checks and
+        reply lookups is needed, and no one is notified of it."""
         self.ensure_one()
         Message = without_context_defaults(self.env["mail.message"])
         email_from = Message._get_default_from()
@@ -147,7 +147,7 @@ class R2CrmWorkflowMixin(models.AbstractModel):
                 "body": body,
                 "message_type": "notification",
                 "subtype_id": self.env.ref("mail.mt_note").id,
-                "author_id": self.env.user.partner_id.id,
+                "author_id": (author or self.env.user.partner_id).id,
                 "email_from": email_from,
                 "reply_to": email_from,
                 "message_id": tools.generate_tracking_message_id("message-notify"),

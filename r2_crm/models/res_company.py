@@ -44,6 +44,18 @@ class ResCompany(models.Model):
         help="The intake and completion e-mails leave as soon as the customer "
         "has signed the note, or this many minutes after the result, unsigned.",
     )
+    r2_crm_quote_days = fields.Integer(
+        string="Repair quote holds (days)",
+        default=rules.QUOTE_DAYS,
+        help="A repair quote holds this many days from the day it is sent: the "
+        "customer accepts it on the portal until then.",
+    )
+    r2_crm_invoice_on_s2 = fields.Boolean(
+        string="Invoice repairs at completion",
+        help="Result S2 makes the draft invoice of a paid repair at once "
+        "(parts and labour, not under warranty). Otherwise the clerk makes it "
+        "with Create invoice.",
+    )
 
     @api.depends("logo")
     def _compute_r2_crm_own_logo(self):
@@ -54,7 +66,10 @@ class ResCompany(models.Model):
             company.r2_crm_own_logo = own if own and own != placeholder else False
 
     @api.constrains(
-        "r2_crm_repeat_days", "r2_crm_nudge_days", "r2_crm_mail_delay_minutes"
+        "r2_crm_repeat_days",
+        "r2_crm_nudge_days",
+        "r2_crm_mail_delay_minutes",
+        "r2_crm_quote_days",
     )
     def _check_r2_crm_days(self):
         for company in self:
@@ -69,6 +84,8 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     _("Repeat repair within (days): a number of days, 0 or more.")
                 )
+            if company.r2_crm_quote_days < 1:
+                raise ValidationError(_("Repair quote holds (days): at least 1 day."))
             if company.r2_crm_nudge_days < 1:
                 raise ValidationError(
                     _("Nudge after (days without entry): at least 1 day.")

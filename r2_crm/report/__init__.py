@@ -1,1 +1,2 @@
 from . import r2_crm_protocol
+from . import r2_crm_quote

@@ -25,3 +25,6 @@ from . import test_res_users
 from . import test_mixins
 from . import test_import_files
 from . import test_res_partner
+from . import test_case_quote
+from . import test_case_warranty
+from . import test_portal_quote

@@ -1,3 +1,5 @@
+import subprocess
+import tempfile
 from contextlib import contextmanager
 from datetime import date
 from unittest.mock import patch
@@ -5,6 +7,7 @@ from unittest.mock import patch
 from psycopg2 import sql
 
 from odoo.tests.common import SavepointCase
+from odoo.tools import config
 
 from . import users
 
@@ -178,6 +181,26 @@ class R2CrmTestCase(SavepointCase):
         """Freeze the date the cases count Wiek from."""
         with patch.object(type(self.Case), "_r2_crm_today", lambda self: today):
             yield
+
+    @contextmanager
+    def real_pdfs(self):
+        """Reports render PDFs by wkhtmltopdf, fetching their stylesheets from
+        this test server (Odoo renders HTML in tests otherwise)."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "report.url", "http://localhost:%s" % config["http_port"]
+        )
+        with tempfile.TemporaryDirectory() as tmp, patch.dict(
+            config.options, {"test_report_directory": tmp}
+        ):
+            yield
+
+    @staticmethod
+    def pdf_text(data):
+        """The text of a PDF (poppler's pdftotext), as a reader copies it."""
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as fp:
+            fp.write(data)
+            fp.flush()
+            return subprocess.check_output(["pdftotext", fp.name, "-"]).decode()
 
     @staticmethod
     def d(year, month, day):

@@ -240,6 +240,42 @@ class TestCampaigns(R2CrmTestCase):
         self.assertAlmostEqual(row["profit"], self.campaign.profit)
         self.assertEqual(row["case_count"], 6)
 
+    def test_service_revenue_shows_next_to_sales_revenue(self):
+        self.build()
+        repair = self.Case.create(
+            {
+                "purpose": "service",
+                "partner_id": self.partner.id,
+                "campaign_id": self.campaign.id,
+                "line_ids": [(0, 0, {"name": "Przegląd drukarki", "price_unit": 99.0})],
+            }
+        )
+        repair._r2_crm_transition("success")
+        self.invoice(repair, "2026-03-15")
+        c = self.campaign
+        c.invalidate_cache()
+        self.assertAlmostEqual(c.revenue_service, 99.0)
+        self.assertAlmostEqual(c.revenue_sale, 2000.0 + 1500.0 - 150.0)
+        self.assertAlmostEqual(c.revenue, c.revenue_sale + c.revenue_service)
+        report = self.env["r2.crm.campaign.report"]
+        report.invalidate_cache()
+        rows = report.read_group(
+            [("campaign_id", "=", c.id)],
+            ["campaign_id", "revenue", "revenue_sale", "revenue_service"],
+            ["campaign_id"],
+        )
+        self.assertAlmostEqual(rows[0]["revenue_service"], 99.0)
+        self.assertAlmostEqual(rows[0]["revenue_sale"], c.revenue_sale)
+        by_purpose = {
+            row["case_purpose"]: row["revenue"]
+            for row in report.read_group(
+                [("campaign_id", "=", c.id), ("kind", "=", "revenue")],
+                ["case_purpose", "revenue"],
+                ["case_purpose"],
+            )
+        }
+        self.assertAlmostEqual(by_purpose["service"], 99.0)
+
     @contextmanager
     def count_queries(self):
         counter = {}

@@ -6,6 +6,7 @@ with invoices (#25)."""
 from odoo.exceptions import AccessError, UserError
 
 from .common import R2CrmTestCase
+from .quoting import QuoteCase
 
 
 class TestSalesClerkInvoices(R2CrmTestCase):
@@ -148,3 +149,76 @@ class TestSalesClerkInvoices(R2CrmTestCase):
         # and his contract's invoice is made as before
         self.contract.sudo(self.sales_clerk).action_create_invoice()
         self.assertEqual(len(self.contract.invoice_ids), 1)
+
+
+class TestRepairInvoices(QuoteCase):
+    """A closed repair is invoiced from its parts and labour (#26)."""
+
+    def close(self, case):
+        return self.note(case_id=case.id, result_id=self.s2.id, name="Wydanie")
+
+    def test_s2_makes_the_draft_invoice_when_the_company_says_so(self):
+        self.company.r2_crm_invoice_on_s2 = True
+        case = self.repair()
+        self.close(case)
+        invoice = case.sudo().invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.state, "draft")
+        self.assertEqual(invoice.partner_id, self.partner)
+        self.assertAlmostEqual(invoice.amount_untaxed, 429.0)
+        self.assertAlmostEqual(invoice.amount_tax, 98.67)
+        self.assertAlmostEqual(invoice.amount_total, 527.67)
+        self.assertEqual(
+            invoice.invoice_line_ids.mapped("invoice_line_tax_ids"), self.vat
+        )
+        self.assertEqual(invoice.message_ids.author_id, self.service_clerk.partner_id)
+        with self.assertRaises(UserError) as caught:
+            case.with_context(lang="pl_PL").action_create_invoice()
+        self.assertIn("jest już zafakturowana", caught.exception.name)
+        invoice.sudo(self.billing_user).action_invoice_open()
+        self.assertEqual(invoice.state, "open")
+
+    def test_without_the_setting_the_clerk_invoices_the_closed_repair(self):
+        self.assertFalse(self.company.r2_crm_invoice_on_s2)
+        case = self.repair()
+        with self.assertRaises(UserError) as caught:
+            case.with_context(lang="pl_PL").action_create_invoice()
+        self.assertIn("jest jeszcze otwarta", caught.exception.name)
+        self.close(case)
+        self.assertFalse(case.sudo().invoice_ids)
+        action = case.action_create_invoice()
+        invoice = self.env["account.invoice"].browse(action["res_id"])
+        self.assertAlmostEqual(invoice.amount_total, 527.67)
+        with self.assertRaises((AccessError, UserError)):
+            case.sudo(self.sales_clerk).action_create_invoice()
+
+    def test_a_rejected_quote_invoices_only_what_was_added_after(self):
+        self.company.r2_crm_invoice_on_s2 = True
+        case = self.repair()
+        case.with_context(mail_notify_force_send=False).action_send_quote()
+        self.answer(case, accept=False, reason="Za drogo")
+        fiasco = self.env["r2.crm.failure.reason"].search([], limit=1)
+        case._r2_crm_transition("fiasco", reason=fiasco.id)
+        with self.assertRaises(UserError) as caught:
+            case.with_context(lang="pl_PL").action_create_invoice()
+        self.assertIn("odrzucił kosztorys", caught.exception.name)
+        fee = self.add_line(case, self.labour, 0.5, name="Diagnoza", price=100.0)
+        self.assertEqual(case.quote_state, "rejected", "a fee is no new quote")
+        action = case.action_create_invoice()
+        invoice = self.env["account.invoice"].browse(action["res_id"])
+        self.assertEqual(invoice.invoice_line_ids.mapped("name"), [fee.name])
+        self.assertAlmostEqual(invoice.amount_untaxed, 50.0)
+
+    def test_the_completion_protocol_lists_parts_labour_and_gross(self):
+        case = self.repair()
+        closing = self.close(case)
+        html = (
+            self.env.ref("r2_crm.r2_crm_report_completion_protocol")
+            .sudo(self.service_clerk)
+            .with_context(lang="pl_PL")
+            .render_qweb_html(closing.ids)[0]
+            .decode()
+        )
+        for expected in ("Klawiatura T480", "Robocizna serwisowa", "Brutto", "527,67"):
+            self.assertIn(expected, html)
+        self.assertNotIn("Naprawa gwarancyjna", html)

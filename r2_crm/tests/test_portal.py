@@ -12,7 +12,7 @@ from odoo.tools import config
 from .common import settle_registry
 
 
-class TestPortal(HttpCase):
+class PortalCase(HttpCase):
     """The customers' pages through the real HTTP server, as portal users.
 
     In Odoo 11 the requests of an HttpCase run on the registry's test cursor,
@@ -22,7 +22,7 @@ class TestPortal(HttpCase):
     post_install = True
 
     def setUp(self):
-        super(TestPortal, self).setUp()
+        super(PortalCase, self).setUp()
         settle_registry(self.registry)
         with self.registry.cursor() as cr:
             env = api.Environment(
@@ -100,8 +100,7 @@ class TestPortal(HttpCase):
 
     def login(self, login):
         """Log in through the login form, as the customer does."""
-        form = self.get("/web/login")
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+        csrf = self.csrf(self.get("/web/login"))
         response = self.opener.post(
             self.url("/web/login"),
             data={"login": login, "password": login, "csrf_token": csrf},
@@ -113,6 +112,12 @@ class TestPortal(HttpCase):
         for secret in (case["name"], case["goods"]):
             self.assertNotIn(secret, response.text)
 
+    def csrf(self, page):
+        """The CSRF token of the session, from a form of ``page``."""
+        return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+class TestPortal(PortalCase):
     def test_the_customer_sees_his_cases_and_opens_one(self):
         self.login("r2_portal_ours")
         home = self.get("/my/home")

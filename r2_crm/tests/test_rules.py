@@ -190,3 +190,110 @@ def image(kind, size=(40, 20)):
     out = io.BytesIO()
     Image.new("RGB", size, "white").save(out, kind)
     return out.getvalue()
+
+
+class TestQuoteRules(unittest.TestCase):
+    """The repair quote, warranty and invoicing of repairs (#26)."""
+
+    def send(self, **values):
+        args = dict(
+            purpose=rules.SERVICE,
+            state=rules.OPEN,
+            warranty=False,
+            line_count=2,
+            quote_state=rules.QUOTE_DRAFT,
+        )
+        args.update(values)
+        return rules.quote_send_problem(**args)
+
+    def test_a_quote_is_an_open_paid_repairs_with_lines(self):
+        self.assertIsNone(self.send())
+        self.assertIsNone(self.send(quote_state=rules.QUOTE_SENT), "sent again")
+        self.assertIsNone(self.send(quote_state=rules.QUOTE_REJECTED), "a new offer")
+        self.assertEqual(self.send(purpose=rules.SALE), rules.Q_NOT_SERVICE)
+        self.assertEqual(self.send(state=rules.SUCCESS), rules.Q_NOT_OPEN)
+        self.assertEqual(self.send(warranty=True), rules.Q_WARRANTY)
+        self.assertEqual(self.send(line_count=0), rules.Q_NO_LINES)
+        self.assertEqual(self.send(quote_state=rules.QUOTE_ACCEPTED), rules.Q_ACCEPTED)
+
+    def answer(self, where, quote_state, valid_until=None, today=date(2026, 12, 4)):
+        return rules.quote_answer_problem(
+            where, rules.SERVICE, rules.OPEN, False, 1, quote_state, valid_until, today
+        )
+
+    def test_the_portal_answers_a_sent_quote_while_it_holds(self):
+        last_day = date(2026, 12, 4)
+        self.assertIsNone(self.answer(rules.ON_PORTAL, rules.QUOTE_SENT, last_day))
+        self.assertEqual(
+            self.answer(rules.ON_PORTAL, rules.QUOTE_SENT, date(2026, 12, 3)),
+            rules.Q_EXPIRED,
+        )
+        for state in (rules.QUOTE_DRAFT, rules.QUOTE_REJECTED):
+            self.assertEqual(self.answer(rules.ON_PORTAL, state), rules.Q_NOT_SENT)
+        self.assertEqual(
+            self.answer(rules.ON_PORTAL, rules.QUOTE_ACCEPTED), rules.Q_ACCEPTED
+        )
+
+    def test_the_counter_also_answers_a_printed_or_expired_quote(self):
+        self.assertIsNone(self.answer(rules.AT_COUNTER, rules.QUOTE_DRAFT))
+        self.assertIsNone(
+            self.answer(rules.AT_COUNTER, rules.QUOTE_SENT, date(2026, 1, 1))
+        )
+        self.assertEqual(
+            self.answer(rules.AT_COUNTER, rules.QUOTE_REJECTED), rules.Q_NOT_SENT
+        )
+
+    def test_validity_counts_from_the_day_sent(self):
+        self.assertEqual(
+            rules.quote_valid_until(date(2026, 12, 20), 14), date(2027, 1, 3)
+        )
+        self.assertIsNone(rules.quote_valid_until(None, 14))
+
+    def test_warranty_runs_on_the_intake_date_or_repeats(self):
+        day = date(2026, 6, 30)
+        self.assertTrue(rules.warranty_proposed(day, day, False))
+        self.assertFalse(rules.warranty_proposed(date(2026, 6, 29), day, False))
+        self.assertFalse(rules.warranty_proposed(None, day, False))
+        self.assertTrue(rules.warranty_proposed(None, day, True))
+
+    def invoice(self, **values):
+        args = dict(
+            purpose=rules.SERVICE,
+            state=rules.SUCCESS,
+            warranty=False,
+            quote_state=rules.QUOTE_ACCEPTED,
+            line_count=2,
+            billable_count=2,
+            invoiced=False,
+        )
+        args.update(values)
+        return rules.invoice_problem(**args)
+
+    def test_a_closed_paid_repair_is_invoiced_once(self):
+        self.assertIsNone(self.invoice())
+        self.assertIsNone(self.invoice(quote_state=rules.QUOTE_DRAFT))
+        self.assertEqual(self.invoice(state=rules.OPEN), rules.INV_OPEN)
+        self.assertEqual(self.invoice(warranty=True), rules.INV_WARRANTY)
+        self.assertEqual(self.invoice(state=rules.FAILURE), rules.INV_FIASCO)
+        self.assertEqual(
+            self.invoice(line_count=0, billable_count=0), rules.INV_NO_LINES
+        )
+        self.assertEqual(self.invoice(invoiced=True), rules.INV_INVOICED)
+
+    def test_a_rejected_quote_invoices_only_the_lines_added_after(self):
+        rejected = dict(quote_state=rules.QUOTE_REJECTED, line_count=2)
+        self.assertEqual(self.invoice(billable_count=0, **rejected), rules.INV_REJECTED)
+        self.assertIsNone(self.invoice(billable_count=1, **rejected))
+        self.assertIsNone(
+            self.invoice(billable_count=1, state=rules.FAILURE, **rejected),
+            "a diagnosis fee of a repair the customer declined",
+        )
+
+    def test_a_sales_contract_is_invoiced_unless_a_fiasco(self):
+        sale = dict(purpose=rules.SALE, quote_state=rules.QUOTE_DRAFT)
+        self.assertIsNone(self.invoice(state=rules.OPEN, **sale))
+        self.assertIsNone(self.invoice(invoiced=True, **sale), "in parts")
+        self.assertEqual(self.invoice(state=rules.FAILURE, **sale), rules.INV_FIASCO)
+        self.assertEqual(
+            self.invoice(line_count=0, billable_count=0, **sale), rules.INV_NO_LINES
+        )

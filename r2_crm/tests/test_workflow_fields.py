@@ -29,17 +29,23 @@ def png(size=(2, 2)):
 NEW_VALUES = {
     "r2.crm.case": {"purpose": "service"},
     "r2.crm.contact": {"type": "note", "purpose": "service", "name": "Forger"},
+    "r2.crm.case.line": {"name": "Forged part"},
 }
 # What the workflow owns at the least (issue #23): the lists may grow
-OWNED_AT_LEAST = {
-    ("r2.crm.case", name)
-    for name in "name state date_closed failure_reason_id failure_note waiting "
-    "waiting_reason waiting_since days_waited access_token".split()
-} | {
-    ("r2.crm.contact", name)
-    for name in "customer_mail_state is_nudge import_key task_activity_id "
-    "signature signed_by signed_on".split()
-}
+OWNED_AT_LEAST = (
+    {
+        ("r2.crm.case", name)
+        for name in "name state date_closed failure_reason_id failure_note waiting "
+        "waiting_reason waiting_since days_waited access_token quote_state "
+        "quote_accepted_by quote_accepted_on quote_signature".split()
+    }
+    | {
+        ("r2.crm.contact", name)
+        for name in "customer_mail_state is_nudge import_key task_activity_id "
+        "signature signed_by signed_on".split()
+    }
+    | {("r2.crm.case.line", "quote_rejected")}
+)
 MAGIC_FIELDS = ("id", "create_uid", "create_date", "write_uid", "write_date")
 
 
@@ -48,6 +54,9 @@ class WorkflowFieldsCase(AdversarialCase):
     def setUpClass(cls):
         super(WorkflowFieldsCase, cls).setUpClass()
         cls.clerk = cls.users["svc"]
+        cls.srv_line = cls.env["r2.crm.case.line"].create(
+            {"case_id": cls.srv_open.id, "name": "Part"}
+        )
         cls.activity = cls.env["mail.activity"].create(
             {
                 "res_model_id": cls.env["ir.model"]._get("res.partner").id,
@@ -97,7 +106,12 @@ class WorkflowFieldsCase(AdversarialCase):
         return value.decode() if isinstance(value, bytes) else value
 
     def new(self, model, context=None, **values):
-        vals = dict(NEW_VALUES[model], partner_id=self.partner.id, **values)
+        parent = (
+            {"case_id": self.srv_open.id}
+            if model == "r2.crm.case.line"
+            else {"partner_id": self.partner.id}
+        )
+        vals = dict(NEW_VALUES[model], **dict(parent, **values))
         return (
             self.env[model]
             .sudo(self.clerk)
@@ -106,13 +120,17 @@ class WorkflowFieldsCase(AdversarialCase):
         )
 
     def own_record(self, model):
-        return {"r2.crm.case": self.srv_open, "r2.crm.contact": self.open_call}[model]
+        return {
+            "r2.crm.case": self.srv_open,
+            "r2.crm.contact": self.open_call,
+            "r2.crm.case.line": self.srv_line,
+        }[model]
 
 
 class TestWorkflowFields(WorkflowFieldsCase):
     def test_every_model_lists_its_workflow_fields(self):
         models = {model for model, _field in self.workflow_fields()}
-        self.assertEqual(models, {"r2.crm.case", "r2.crm.contact"})
+        self.assertEqual(models, {"r2.crm.case", "r2.crm.contact", "r2.crm.case.line"})
         for model, name in self.workflow_fields():
             self.assertIn(name, self.env[model]._fields, model)
 
