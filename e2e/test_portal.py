@@ -32,7 +32,7 @@ def test_the_customer_opens_his_case_and_downloads_its_protocol(driver, base_url
     in_progress = [
         row
         for row in rows
-        if "W toku" in row.text and "Kasa fiskalna Posnet" in row.text
+        if "w naprawie" in row.text and "Kasa fiskalna Posnet" in row.text
     ]
     assert in_progress, table.text
     case_link = in_progress[0].find_element(By.TAG_NAME, "a")

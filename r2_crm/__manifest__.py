@@ -4,7 +4,7 @@
     "name": "CRM (R2)",
     "summary": "Contacts, service cases, sales contracts and campaigns "
     "in the manner of R2faktury's CRM module",
-    "version": "11.0.1.9.0",
+    "version": "11.0.1.10.0",
     "category": "Sales",
     "author": "r2_crm authors",
     "website": "https://r2crm.invalid/r2_crm",
@@ -29,6 +29,7 @@
         "security/r2_crm_security.xml",
         "security/ir.model.access.csv",
         "data/r2_crm_data.xml",
+        "data/r2_crm_mail_data.xml",
         "data/r2_crm_mail_templates.xml",
         "data/r2_crm_cron.xml",
         "views/r2_crm_contact_views.xml",

@@ -124,6 +124,32 @@ INV_WARRANTY = "warranty"
 INV_REJECTED = "rejected"
 INV_INVOICED = "invoiced"
 
+# How a conversation happened (r2.crm.contact.channel): a clerk's entry is
+# made at the counter by default; the mail gateway's are e-mails
+COUNTER = "counter"
+PHONE = "phone"
+EMAIL = "email"
+PORTAL = "portal"
+CHANNELS = [
+    (COUNTER, "At the counter"),
+    (PHONE, "Phone"),
+    (EMAIL, "E-mail"),
+    (PORTAL, "Portal"),
+]
+# An attachment of an incoming e-mail larger than this is not kept: it is
+# named in the entry instead (a quarter of Odoo's default upload limit)
+MAIL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Precedence values of mass and automatic mail (RFC 2076, RFC 3834)
+AUTOMATIC_PRECEDENCE = ("bulk", "junk", "list", "auto_reply")
+
+# Where a repair stands, in the customer's words (the portal's status)
+IN_REPAIR = "in_repair"
+WAITING_FOR_PARTS = "waiting_parts"
+WAITING_FOR_CUSTOMER = "waiting_customer"
+WAITING_OTHER = "waiting_other"
+READY = "ready"
+NOT_REPAIRED = "not_repaired"
+
 # Why a result cannot be applied; the models turn these into translated messages.
 ERR_ALREADY_LINKED = "already_linked"
 ERR_NO_CASE = "no_case"
@@ -535,3 +561,45 @@ def invoice_problem(
     if invoiced:
         return INV_INVOICED
     return None
+
+
+def is_automatic_mail(headers):
+    """Whether a message with these ``headers`` (a mapping of lower-case
+    names to values) was sent by a machine, not a person: an auto-reply, a
+    vacation notice, a mailing list or a bulk sender (RFC 3834's
+    Auto-Submitted, Precedence, and the de-facto X-Autoreply headers). The
+    contact log answers people only: answering a machine starts a mail loop."""
+    auto_submitted = (headers.get("auto-submitted") or "").strip().lower()
+    if auto_submitted and not auto_submitted.startswith("no"):
+        return True
+    precedence = (headers.get("precedence") or "").strip().lower()
+    if precedence in AUTOMATIC_PRECEDENCE:
+        return True
+    return bool(headers.get("x-autoreply") or headers.get("x-autorespond"))
+
+
+def best_partner(candidates):
+    """The partner an e-mail address belongs to, when several partners share
+    it: ``candidates`` are (partner id, date of its most recent case or None);
+    the one with the most recent case, else the oldest partner (lowest id)."""
+    if not candidates:
+        return None
+    return sorted(candidates, key=lambda c: (c[1] is None, _negated(c[1]), c[0]))[0][0]
+
+
+def _negated(day):
+    return -day.toordinal() if day else 0
+
+
+def repair_progress(state, waiting, waiting_reason):
+    """Where a service case stands for its customer (one of IN_REPAIR, ...)."""
+    if state == SUCCESS:
+        return READY
+    if state == FAILURE:
+        return NOT_REPAIRED
+    if not waiting:
+        return IN_REPAIR
+    return {
+        WAIT_PARTS: WAITING_FOR_PARTS,
+        WAIT_CUSTOMER: WAITING_FOR_CUSTOMER,
+    }.get(waiting_reason, WAITING_OTHER)

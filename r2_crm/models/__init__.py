@@ -22,6 +22,7 @@ from . import r2_crm_case_invoice
 from . import r2_crm_case_nudge
 from . import r2_crm_case_quote
 from . import r2_crm_case_warranty
+from . import r2_crm_case_mail
 from . import r2_crm_contact
 from . import r2_crm_contact_result
 from . import r2_crm_contact_task
@@ -30,6 +31,7 @@ from . import r2_crm_contact_protocol
 from . import r2_crm_contact_signature
 from . import r2_crm_contact_mail
 from . import r2_crm_contact_import
+from . import r2_crm_mail_gateway
 from . import mail_activity
 from . import mail_message
 from . import account_invoice

@@ -1,6 +1,8 @@
 """The customer follows his case on the portal, or by the link of the
 case's e-mails, which carries the case's own token."""
 
+from werkzeug.urls import url_encode
+
 from odoo import fields, models
 
 from .. import rules
@@ -37,6 +39,19 @@ class R2CrmCase(models.Model):
                 case.portal_url,
                 case.sudo().access_token,
             )
+
+    def _r2_crm_portal_qr_src(self):
+        """The QR code of the case's token link, as an image from Odoo's
+        barcode route (its query form: the path form drops the link's query
+        string, and with it the token)."""
+        self.ensure_one()
+        query = {"type": "QR", "value": self.sudo().portal_link}
+        return "/report/barcode/?%s&width=220&height=220" % url_encode(query)
+
+    def _r2_crm_progress(self):
+        """Where the repair stands, for its customer (rules.repair_progress)."""
+        self.ensure_one()
+        return rules.repair_progress(self.state, self.waiting, self.waiting_reason)
 
     def get_access_action(self, access_uid=None):
         """Customers (portal users) open their case on the portal, as the

@@ -18,7 +18,6 @@ from odoo.tools import html_escape, plaintext2html
 from odoo.tools.misc import formatLang
 
 from .. import rules, trust
-from .r2_crm_workflow_mixin import without_context_defaults
 
 
 class R2CrmCase(models.Model):
@@ -188,15 +187,10 @@ class R2CrmCase(models.Model):
             self._r2_crm_wait(rules.WAIT_CUSTOMER)
         template = self.env.ref("r2_crm.mail_template_case_quote")
         email = template.generate_email(self.id, ["subject", "body_html"])
-        self.with_context(mail_post_autofollow=False).message_post(
-            body=email["body_html"],
-            subject=email["subject"],
-            message_type="comment",
-            subtype="mail.mt_comment",
-            partner_ids=[customer.id],
-            author_id=company.partner_id.id,
-            email_from="%s <%s>" % (company.name, shop_address),
-            attachments=[("%s.pdf" % self._r2_crm_quote_filename(), pdf)],
+        self._r2_crm_mail_customer(
+            email["subject"],
+            email["body_html"],
+            [("%s.pdf" % self._r2_crm_quote_filename(), pdf)],
         )
 
     def _r2_crm_render_quote(self):
@@ -346,18 +340,8 @@ class R2CrmCase(models.Model):
             name = case._r2_crm_quote_task_accepted()
         else:
             name = case._r2_crm_quote_task_rejected()
-        Contact = without_context_defaults(self.env["r2.crm.contact"]).sudo()
-        Contact.create(
-            {
-                "type": rules.TASK,
-                "purpose": self.purpose,
-                "partner_id": self.partner_id.id,
-                "case_id": self.id,
-                "user_id": user.id,
-                "company_id": self.company_id.id,
-                "date_deadline": fields.Date.context_today(self.sudo(user)),
-                "name": name,
-            }
+        self.env["r2.crm.contact"]._r2_crm_make_task(
+            user, name, self.partner_id, self.purpose, self
         )
 
     def _r2_crm_quote_task_accepted(self):

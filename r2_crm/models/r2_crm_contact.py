@@ -29,6 +29,13 @@ class R2CrmContact(models.Model):
     )
 
     type = fields.Selection(rules.ENTRY_TYPES, required=True, default=rules.NOTE)
+    channel = fields.Selection(
+        rules.CHANNELS,
+        required=True,
+        default=rules.COUNTER,
+        help="How the conversation happened. The e-mails the customers write "
+        "become entries of their own, by e-mail.",
+    )
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True
     )

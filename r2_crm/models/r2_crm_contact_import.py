@@ -6,7 +6,7 @@ from psycopg2.extras import execute_values
 from odoo import _, fields, models
 from odoo.exceptions import AccessError
 
-from .. import trust
+from .. import rules, trust
 
 
 class R2CrmContact(models.Model):
@@ -31,6 +31,8 @@ class R2CrmContact(models.Model):
                 _("Only the import from R2faktury inserts entries in bulk.")
             )
         self.check_access_rights("create")
+        # R2faktury does not say how a conversation happened: as a clerk's entry
+        vals_list = [dict({"channel": rules.COUNTER}, **vals) for vals in vals_list]
         names = sorted(vals_list[0])
         now = fields.Datetime.now()
         own = (self.env.user.company_id.id, self.env.uid, self.env.uid, now, now)

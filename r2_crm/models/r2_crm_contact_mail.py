@@ -4,8 +4,6 @@ once the customer signed the note or the company's delay has passed."""
 
 import logging
 import threading
-from email.utils import formataddr
-
 from odoo import _, api, fields, models
 from odoo.tools import html_escape
 
@@ -140,14 +138,9 @@ class R2CrmContact(models.Model):
         # outside tests), which must not cut the posting of the e-mail in two
         pdf = self._r2_crm_render_protocol()
         email = template.generate_email(case.id, ["subject", "body_html"])
-        case.with_context(mail_post_autofollow=False).message_post(
-            body=email["body_html"],
-            subject=email["subject"],
-            message_type="comment",
-            subtype="mail.mt_comment",
-            partner_ids=[customer.id],
-            author_id=company.partner_id.id,
-            email_from=formataddr((company.name, shop_address)),
-            attachments=[("%s.pdf" % self._r2_crm_protocol_filename(), pdf)],
+        case._r2_crm_mail_customer(
+            email["subject"],
+            email["body_html"],
+            [("%s.pdf" % self._r2_crm_protocol_filename(), pdf)],
         )
         trust.as_workflow(self).write({"customer_mail_state": rules.MAIL_SENT})

@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .. import rules, trust
+from .r2_crm_workflow_mixin import without_context_defaults
 
 
 class R2CrmContact(models.Model):
@@ -26,6 +27,25 @@ class R2CrmContact(models.Model):
         copy=False,
         ondelete="set null",
     )
+
+    @api.model
+    def _r2_crm_make_task(self, user, name, partner, purpose, case=None, company=None):
+        """A task for today (in ``user``'s time zone) that the workflow gives
+        ``user``: an answered quote, an e-mail to answer."""
+        company = company or (case and case.company_id) or user.company_id
+        Contact = without_context_defaults(self.env["r2.crm.contact"]).sudo()
+        return Contact.create(
+            {
+                "type": rules.TASK,
+                "purpose": purpose,
+                "partner_id": partner.id,
+                "case_id": case.id if case else False,
+                "user_id": user.id,
+                "company_id": company.id,
+                "date_deadline": fields.Date.context_today(self.sudo(user)),
+                "name": name,
+            }
+        )
 
     @api.constrains("type", "date_deadline")
     def _check_task_deadline(self):

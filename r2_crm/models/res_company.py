@@ -57,6 +57,26 @@ class ResCompany(models.Model):
         "with Create invoice.",
     )
 
+    r2_crm_service_user_id = fields.Many2one(
+        "res.users",
+        string="Answers new service e-mail",
+        domain=[("share", "=", False)],
+        help="Who gets the task to answer an e-mail to the service address that "
+        "belongs to no case. Empty: the first CRM manager.",
+    )
+
+    def _r2_crm_service_user(self):
+        """Who answers new service e-mail: the company's choice, else its first
+        active CRM manager (else the administrator)."""
+        self.ensure_one()
+        if self.r2_crm_service_user_id.active:
+            return self.r2_crm_service_user_id
+        managers = self.env.ref("r2_crm.r2_crm_group_manager").sudo().users
+        managers = managers.filtered(
+            lambda user: user.active and self in user.company_ids
+        ).sorted("id")
+        return managers[:1] or self.env.ref("base.user_root")
+
     @api.depends("logo")
     def _compute_r2_crm_own_logo(self):
         placeholder = self._get_logo()

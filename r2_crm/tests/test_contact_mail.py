@@ -250,6 +250,7 @@ class TestClerkWithoutMailbox(CustomerMailCase):
 
     def test_without_any_shop_address_the_message_is_kept_under_the_name(self):
         self.env.user.company_id.email = False
+        self.env["ir.config_parameter"].set_param("mail.catchall.domain", False)
         note = self.note(self.service_clerk)
         message = note.sudo(self.service_clerk).message_post(
             body="Kept", subtype="mail.mt_note"

@@ -297,3 +297,47 @@ class TestQuoteRules(unittest.TestCase):
         self.assertEqual(
             self.invoice(line_count=0, billable_count=0, **sale), rules.INV_NO_LINES
         )
+
+
+class TestMailRules(unittest.TestCase):
+    def test_machines_are_told_from_people(self):
+        automatic = rules.is_automatic_mail
+        self.assertFalse(automatic({}))
+        self.assertFalse(automatic({"auto-submitted": "no"}))
+        self.assertFalse(automatic({"auto-submitted": "No (a person)"}))
+        self.assertTrue(automatic({"auto-submitted": "auto-replied"}))
+        self.assertTrue(automatic({"auto-submitted": "auto-generated"}))
+        for precedence in ("bulk", "Bulk", "junk", "list", " auto_reply "):
+            self.assertTrue(automatic({"precedence": precedence}), precedence)
+        self.assertFalse(automatic({"precedence": "first-class"}))
+        self.assertTrue(automatic({"x-autoreply": "yes"}))
+        self.assertTrue(automatic({"x-autorespond": "1"}))
+
+    def test_of_partners_sharing_an_address_the_one_with_the_newest_case(self):
+        best = rules.best_partner
+        self.assertIsNone(best([]))
+        self.assertEqual(best([(7, None)]), 7)
+        self.assertEqual(best([(3, None), (9, date(2026, 1, 2))]), 9)
+        self.assertEqual(
+            best([(3, date(2025, 5, 1)), (9, date(2026, 1, 2)), (4, None)]), 9
+        )
+        self.assertEqual(best([(8, None), (5, None)]), 5, "else the oldest")
+        self.assertEqual(
+            best([(8, date(2026, 1, 2)), (5, date(2026, 1, 2))]), 5, "a tie"
+        )
+
+    def test_where_the_repair_stands(self):
+        progress = rules.repair_progress
+        self.assertEqual(progress(rules.OPEN, False, False), rules.IN_REPAIR)
+        self.assertEqual(
+            progress(rules.OPEN, True, rules.WAIT_PARTS), rules.WAITING_FOR_PARTS
+        )
+        self.assertEqual(
+            progress(rules.OPEN, True, rules.WAIT_CUSTOMER),
+            rules.WAITING_FOR_CUSTOMER,
+        )
+        self.assertEqual(
+            progress(rules.OPEN, True, rules.WAIT_OTHER), rules.WAITING_OTHER
+        )
+        self.assertEqual(progress(rules.SUCCESS, False, False), rules.READY)
+        self.assertEqual(progress(rules.FAILURE, False, False), rules.NOT_REPAIRED)
