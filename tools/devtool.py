@@ -208,6 +208,13 @@ def cmd_run(args):
     new = not db_exists(args.db)
     if new:
         create_db(args.db)
+    else:
+        # the update first: the scripts below load the new code, which reads
+        # the columns the update adds (a field of res.partner, say)
+        problems = install(args.db, "run-update-%s" % args.db, update=True)
+        if problems:
+            print("\n".join(problems))
+            sys.exit("updating %s on %s failed" % (MODULE, args.db))
     extra = []
     if args.workers:
         extra = prefork_options(args.workers, args.port + 3)
@@ -215,8 +222,8 @@ def cmd_run(args):
         args.db,
         **{"report.url": prefork_report_url(args.port) if args.workers else None},
     )
-    option = "-i" if new else "-u"
-    cmd = odoo_cmd(args.db, "--http-port=%d" % args.port, option, MODULE, *extra)
+    install_option = ["-i", MODULE] if new else []
+    cmd = odoo_cmd(args.db, "--http-port=%d" % args.port, *(install_option + extra))
     print("run: %s on http://localhost:%d (admin/admin)" % (MODULE, args.port))
     os.execve(cmd[0], cmd, odoo_env())
 
