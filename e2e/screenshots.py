@@ -62,6 +62,28 @@ def protocol_page(driver, base_url, report, note_id, name):
     print(out + ".png")
 
 
+def search_id(driver, base_url, model, name):
+    """The id of the ``model`` record named ``name``, with the browser's session."""
+    cookies = {c["name"]: c["value"] for c in driver.get_cookies()}
+    response = requests.post(
+        base_url + "/web/dataset/call_kw",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": model,
+                "method": "search",
+                "args": [[("name", "=", name)]],
+                "kwargs": {},
+            },
+        },
+        cookies=cookies,
+        timeout=60,
+    )
+    response.raise_for_status()
+    return response.json()["result"][0]
+
+
 def main(base_url):
     driver = make_driver(1400, 860)
     try:
@@ -147,6 +169,16 @@ def main(base_url):
         import_sample(driver, base_url, "cases", "sprawy_wzor.csv", dry_run=False)
         import_sample(driver, base_url, "contacts", "kontakty_wzor.csv")
         shot(driver, "09_import_dry_run")
+
+        # RODO: the erasure's confirmation step on a customer (not confirmed)
+        partner = search_id(driver, base_url, "res.partner", "Nowak Handel")
+        driver.get(base_url + "/web#id=%d&model=res.partner&view_type=form" % partner)
+        wait_for_view(driver, ".o_form_view")
+        driver.find_element(
+            By.XPATH, "//button[contains(., 'Usuń dane osobowe')]"
+        ).click()
+        wait_css(driver, ".modal .o_form_view")
+        shot(driver, "12_rodo_erase")
     finally:
         driver.quit()
 

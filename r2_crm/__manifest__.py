@@ -4,7 +4,7 @@
     "name": "CRM (R2)",
     "summary": "Contacts, service cases, sales contracts and campaigns "
     "in the manner of R2faktury's CRM module",
-    "version": "11.0.1.10.0",
+    "version": "11.0.1.11.0",
     "category": "Sales",
     "author": "r2_crm authors",
     "website": "https://r2crm.invalid/r2_crm",
@@ -53,6 +53,7 @@
         "views/ir_sequence_views.xml",
         "views/r2_crm_assets.xml",
         "views/r2_crm_menus.xml",
+        "views/r2_crm_privacy_views.xml",
         "views/r2_crm_portal_templates.xml",
         "report/r2_crm_quote_templates.xml",
         "report/r2_crm_protocol_templates.xml",

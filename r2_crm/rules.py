@@ -10,7 +10,7 @@ import hashlib
 import io
 import re
 from collections import namedtuple
-from datetime import timedelta
+from datetime import date, timedelta
 
 from PIL import Image
 
@@ -603,3 +603,47 @@ def repair_progress(state, waiting, waiting_reason):
         WAIT_PARTS: WAITING_FOR_PARTS,
         WAIT_CUSTOMER: WAITING_FOR_CUSTOMER,
     }.get(waiting_reason, WAITING_OTHER)
+
+
+# RODO (GDPR): what r2_crm did with a customer's personal data (r2.crm.privacy.log)
+PRIVACY_EXPORT = "export"
+PRIVACY_ERASE = "erase"
+PRIVACY_RETENTION = "retention"
+PRIVACY_ACTIONS = [
+    (PRIVACY_EXPORT, "Export on request"),
+    (PRIVACY_ERASE, "Erasure on request"),
+    (PRIVACY_RETENTION, "Erasure after the retention period"),
+]
+# Ordynacja podatkowa, art. 70 § 1: a tax liability expires five years from
+# the end of the calendar year in which the payment fell due
+TAX_LIMITATION_YEARS = 5
+# VAT falls due on the 25th of the month after the invoice's (art. 103 ust. 1
+# ustawy o VAT, monthly settlement)
+VAT_DUE_DAY = 25
+
+
+def vat_due_date(invoice_date):
+    """The day the VAT of an invoice of ``invoice_date`` falls due: the 25th
+    of the next month."""
+    if invoice_date.month == 12:
+        return date(invoice_date.year + 1, 1, VAT_DUE_DAY)
+    return date(invoice_date.year, invoice_date.month + 1, VAT_DUE_DAY)
+
+
+def tax_retention_until(invoice_dates):
+    """Until when invoices of ``invoice_dates`` bind the buyer's name, address
+    and NIP: the end of the fifth calendar year after the one in which the
+    last of their taxes fell due; None without invoices."""
+    if not invoice_dates:
+        return None
+    year = max(vat_due_date(day).year for day in invoice_dates)
+    return date(year + TAX_LIMITATION_YEARS, 12, 31)
+
+
+def retention_cutoff(today, years):
+    """A customer whose last entry, case and invoice are all before this day
+    has been silent for ``years`` years (a 29 February counts from the 28th)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)

@@ -57,6 +57,12 @@ class ResCompany(models.Model):
         "with Create invoice.",
     )
 
+    r2_crm_retention_years = fields.Integer(
+        string="Erase silent customers after (years)",
+        default=0,
+        help="RODO: a daily scheduled action erases the personal data of the "
+        "customers with no entry, case or invoice for this many years. 0: off.",
+    )
     r2_crm_service_user_id = fields.Many2one(
         "res.users",
         string="Answers new service e-mail",
@@ -90,6 +96,7 @@ class ResCompany(models.Model):
         "r2_crm_nudge_days",
         "r2_crm_mail_delay_minutes",
         "r2_crm_quote_days",
+        "r2_crm_retention_years",
     )
     def _check_r2_crm_days(self):
         for company in self:
@@ -103,6 +110,13 @@ class ResCompany(models.Model):
             if company.r2_crm_repeat_days < 0:
                 raise ValidationError(
                     _("Repeat repair within (days): a number of days, 0 or more.")
+                )
+            if company.r2_crm_retention_years < 0:
+                raise ValidationError(
+                    _(
+                        "Erase silent customers after (years): a number of years, "
+                        "0 (off) or more."
+                    )
                 )
             if company.r2_crm_quote_days < 1:
                 raise ValidationError(_("Repair quote holds (days): at least 1 day."))

@@ -341,3 +341,23 @@ class TestMailRules(unittest.TestCase):
         )
         self.assertEqual(progress(rules.SUCCESS, False, False), rules.READY)
         self.assertEqual(progress(rules.FAILURE, False, False), rules.NOT_REPAIRED)
+
+
+class TestPrivacyRules(unittest.TestCase):
+    def test_vat_falls_due_on_the_25th_of_the_next_month(self):
+        self.assertEqual(rules.vat_due_date(date(2026, 3, 31)), date(2026, 4, 25))
+        self.assertEqual(rules.vat_due_date(date(2026, 12, 1)), date(2027, 1, 25))
+
+    def test_invoices_bind_until_five_years_after_the_year_the_tax_fell_due(self):
+        until = rules.tax_retention_until
+        self.assertIsNone(until([]))
+        self.assertEqual(until([date(2026, 6, 10)]), date(2031, 12, 31))
+        self.assertEqual(until([date(2026, 12, 10)]), date(2032, 12, 31))
+        self.assertEqual(
+            until([date(2026, 12, 10), date(2021, 1, 5)]), date(2032, 12, 31)
+        )
+
+    def test_the_retention_cutoff(self):
+        cutoff = rules.retention_cutoff
+        self.assertEqual(cutoff(date(2026, 7, 1), 3), date(2023, 7, 1))
+        self.assertEqual(cutoff(date(2028, 2, 29), 1), date(2027, 2, 28))

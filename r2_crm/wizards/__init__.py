@@ -5,3 +5,4 @@ from . import r2_crm_case_wait_wizard
 from . import r2_crm_contact_sign_wizard
 from . import r2_crm_import_wizard
 from . import r2_crm_case_quote_wizard
+from . import r2_crm_privacy_erase_wizard
