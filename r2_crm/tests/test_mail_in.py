@@ -70,6 +70,8 @@ class TestAnswers(MailCase):
         # and the other entries of the case show it in their Historia
         opening = self.entries(case_id=self.case.id, result_id=self.s1.id)
         self.assertIn(entry, opening.history_ids)
+        # the clerk's own entry was made at the counter, by default
+        self.assertEqual(opening.channel, rules.COUNTER)
         task = self.entries(case_id=self.case.id, type=rules.TASK)
         self.assertEqual(task.user_id, self.service_clerk)
         self.assertEqual(
