@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export VENV
 
-.PHONY: run test test-file test-odoo-base bootstrap postgres lint bench load clean-test-dbs
+.PHONY: run test test-file test-odoo-base bootstrap postgres lint bench load clean-test-dbs backup restore
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -45,6 +45,17 @@ lint: bootstrap
 	$(VENV)/bin/flake8 r2_crm odoocompat tools e2e bench
 	$(VENV)/bin/pylint --rcfile=.pylintrc --disable=consider-merging-classes-inherited r2_crm
 	$(PY) tools/gen_readme.py --check
+
+## make backup [DB=r2crm] [BACKUP_DIR=backups]: a dated zip of the database
+## and its filestore (click-odoo-backupdb); make restore FILE=... DB=...: a new
+## database from such a zip (click-odoo-restoredb)
+BACKUP_DIR ?= backups
+backup: postgres
+	$(PY) -m tools.devtool backup --db $(DB) --dir $(BACKUP_DIR)
+
+restore: postgres
+	@test -n "$(FILE)" || { echo "make restore FILE=backups/<db>-<date>.zip DB=<new database>"; exit 2; }
+	$(PY) -m tools.devtool restore --file $(FILE) --db $(DB)
 
 ## make bench [SCALE=small]: ORM against SQL at 100,000 cases / 1,000,000 entries
 SCALE ?= full

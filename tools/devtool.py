@@ -12,6 +12,7 @@ virtualenv (setup.py) whose ``.pth`` loads the Python 3.11 patches in each.
 
 import argparse
 import ast
+import datetime
 import hashlib
 import os
 import re
@@ -258,6 +259,52 @@ def prefork_options(workers, longpolling_port):
     ] + ["--%s=%d" % item for item in sorted(PREFORK_LIMITS.items())]
 
 
+# --------------------------------------------------------------------- backups
+def backup(db, folder):
+    """A dated zip of ``db`` and its filestore (protocols, signatures,
+    quotes, e-mail attachments) in ``folder``, made by click-odoo-backupdb:
+    its zip format is Odoo's own backup (the dump format leaves the filestore
+    out). Returns (the archive's path, the problems)."""
+    os.makedirs(folder, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = os.path.abspath(os.path.join(folder, "%s-%s.zip" % (db, stamp)))
+    problems = run_logged(
+        click_cmd("click-odoo-backupdb", "--format=zip", db, path),
+        log_path("backup-%s" % db),
+    )
+    return path, problems
+
+
+def restore(path, db):
+    """``db`` made from the archive ``path`` by click-odoo-restoredb, as a
+    copy (a new database uuid: it runs beside the original without mixing
+    their sessions or registrations); the problems."""
+    return run_logged(
+        click_cmd("click-odoo-restoredb", "--copy", db, os.path.abspath(path)),
+        log_path("restore-%s" % db),
+    )
+
+
+def cmd_backup(args):
+    path, problems = backup(args.db, args.dir)
+    if problems:
+        print("\n".join(problems))
+        return 1
+    print(path)
+    return 0
+
+
+def cmd_restore(args):
+    if db_exists(args.db):
+        sys.exit("%s exists: drop it first, or restore under another name" % args.db)
+    problems = restore(args.file, args.db)
+    if problems:
+        print("\n".join(problems))
+        return 1
+    print("restored %s as %s" % (args.file, args.db))
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -268,6 +315,14 @@ def main():
         "--workers", type=int, default=0, help="prefork server with N HTTP workers"
     )
     run.set_defaults(func=cmd_run)
+    save = sub.add_parser("backup", help="a dated zip of DB with its filestore")
+    save.add_argument("--db", default="r2crm")
+    save.add_argument("--dir", default="backups")
+    save.set_defaults(func=cmd_backup)
+    load = sub.add_parser("restore", help="a new database DB from a backup zip")
+    load.add_argument("--file", required=True)
+    load.add_argument("--db", required=True)
+    load.set_defaults(func=cmd_restore)
     args = parser.parse_args()
     sys.exit(args.func(args))
 

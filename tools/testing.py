@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 
 from tools.devtool import (
     ADDONS_PATH,
+    backup,
     click_cmd,
     LOG_DIR,
     MODULE,
@@ -28,6 +29,7 @@ from tools.devtool import (
     log_path,
     odoo_cmd,
     odoo_env,
+    restore,
     run_logged,
     run_script,
 )
@@ -134,6 +136,75 @@ for table in %r:
         "r2_crm_campaign_cost",
     ),
 )
+
+
+# What a restored backup must hold: the rows of every r2_crm table and every
+# stored file, read back from the filestore (Odoo's checksum is the SHA-1)
+BACKUP_SCRIPT = r"""
+import hashlib
+import os
+from psycopg2 import sql
+env.cr.execute(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+    "'public' AND table_type = 'BASE TABLE' AND table_name LIKE 'r2\_crm\_%' "
+    "ORDER BY 1"
+)
+for (table,) in env.cr.fetchall():
+    env.cr.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))
+    print("rows %s|%s" % (table, env.cr.fetchone()[0]))
+env.cr.execute(
+    "SELECT id, store_fname, checksum, res_model, res_field FROM ir_attachment "
+    "WHERE store_fname IS NOT NULL ORDER BY id"
+)
+for id_, fname, checksum, model, field in env.cr.fetchall():
+    path = env["ir.attachment"]._full_path(fname)
+    digest = "missing"
+    if os.path.exists(path):
+        with open(path, "rb") as fp:
+            digest = hashlib.sha1(fp.read()).hexdigest()
+    print("file %s|%s|%s|%s|%s" % (id_, model, field, checksum, digest))
+"""
+
+
+def backup_fingerprint(db, label):
+    run_script(db, BACKUP_SCRIPT, label)
+    with open(log_path(label)) as fp:
+        return [line.strip() for line in fp if line.startswith(("rows ", "file "))]
+
+
+def check_backup(summary, db):
+    """``db`` after the browser tests (signed protocols, a quote signed on the
+    portal, e-mails with protocols) backed up with make backup's tool and
+    restored under another name: every r2 table has its rows, every file its
+    bytes."""
+    restored = db + "_restored"
+    folder = tempfile.mkdtemp(prefix="r2crm-backup-")
+    try:
+        before = backup_fingerprint(db, "backup-before")
+        path, problems = backup(db, folder)
+        problems = problems or restore(path, restored)
+        after = [] if problems else backup_fingerprint(restored, "backup-after")
+        files = [line.split("|") for line in before if line.startswith("file ")]
+        fields = {(line[1], line[2]) for line in files}
+        for model, field in (
+            ("r2.crm.contact", "signature"),
+            ("r2.crm.case", "quote_signature"),
+            ("r2.crm.case", "None"),
+        ):
+            if (model, field) not in fields:
+                problems.append("no %s %s file to back up" % (model, field))
+        problems += [
+            "file %s: checksum %s, content %s" % (line[0], line[3], line[4])
+            for line in files
+            if line[3] != line[4]
+        ]
+        if not problems and before != after:
+            lost = sorted(set(before) - set(after))
+            problems.append("the restore differs: %s" % lost[:10])
+        summary.check("backup: the restore keeps every r2 row and file", problems)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        dropdb(restored)
 
 
 def table_fingerprint(db, label, addons=ROOT):
@@ -262,6 +333,7 @@ def cmd_test(args):
                 {"R2CRM_E2E_DB": db, "R2CRM_E2E_PORT": str(args.port + 1)},
             )
             summary.check("translations: pl.po complete", check_translations(db))
+            check_backup(summary, db)
         check_lifecycle(summary, args)
         check_upgrade(summary, args)
     finally:
