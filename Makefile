@@ -29,7 +29,8 @@ test: postgres
 T ?= r2_crm/tests
 test-file: postgres
 	$(PY) -m pytest -p no:cacheprovider -W ignore::DeprecationWarning --odoo-database=$(DB) --odoo-log-level=warn \
-	    --odoo-addons-path=$$($(PY) -c 'from tools import devtool; print(devtool.ADDONS_PATH)') $(T)
+	    --odoo-addons-path=$$($(PY) -c 'from tools import devtool; print(devtool.ADDONS_PATH)') \
+	    --odoo-extra=data-dir=$$($(PY) -c 'from tools import devtool; print(devtool.DATA_DIR)') $(T)
 
 ## make test-odoo-base: Odoo's own base test suite under the compat layer
 test-odoo-base: postgres

@@ -20,6 +20,7 @@ from tools.devtool import (
     ADDONS_PATH,
     backup,
     click_cmd,
+    DATA_DIR,
     LOG_DIR,
     MODULE,
     ROOT,
@@ -321,6 +322,9 @@ def cmd_test(args):
                 options=[
                     "--odoo-database=%s" % db,
                     "--odoo-addons-path=%s" % ADDONS_PATH,
+                    # the filestore of the servers and scripts around the tests:
+                    # files the tests commit must be where a backup finds them
+                    "--odoo-extra=data-dir=%s" % DATA_DIR,
                     "--odoo-http",
                     # pytest-odoo's default, critical, would hide logged errors
                     "--odoo-log-level=warn",
