@@ -41,10 +41,9 @@ def rpc(base_url, login_name, password):
     return call
 
 
-def intake_with_parts(base_url):
-    """A laptop of the demo customer taken in (S1) by the clerk, with a part
-    and an hour of labour; the case's id and number."""
-    call = rpc(base_url, *SERVICE_LOGIN)
+def intake(call, name, goods, serial_prefix):
+    """Goods of the demo customer taken in (S1) by the clerk over RPC (``call``
+    is rpc()'s); the case's id."""
     partner = call(
         "res.partner", "search", [("name", "=", "Kowalski i Syn Sp. z o.o.")]
     )[0]
@@ -56,13 +55,25 @@ def intake_with_parts(base_url):
             "type": "note",
             "purpose": "service",
             "partner_id": partner,
-            "name": "Laptop do wyceny",
-            "item_description": "Lenovo ThinkPad T480, klawiatura zalana",
-            "device_serial": "E2E-QUOTE-%d" % int(time.time()),
+            "name": name,
+            "item_description": goods,
+            "device_serial": "%s-%d" % (serial_prefix, int(time.time())),
             "result_id": s1,
         },
     )
-    case_id = call("r2.crm.contact", "read", [note], ["case_id"])[0]["case_id"][0]
+    return call("r2.crm.contact", "read", [note], ["case_id"])[0]["case_id"][0]
+
+
+def intake_with_parts(base_url):
+    """A laptop of the demo customer taken in (S1) by the clerk, with a part
+    and an hour of labour; the case's id and number."""
+    call = rpc(base_url, *SERVICE_LOGIN)
+    case_id = intake(
+        call,
+        "Laptop do wyceny",
+        "Lenovo ThinkPad T480, klawiatura zalana",
+        "E2E-QUOTE",
+    )
     products = {
         name: call("product.product", "search", [("name", "=", name)])[0]
         for name in ("Klawiatura do Lenovo ThinkPad T480", "Robocizna serwisowa")

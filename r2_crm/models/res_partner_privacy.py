@@ -62,6 +62,16 @@ PERSONAL_DATA_FORMAT = "r2_crm personal data 1"
 # The r2 texts that name or describe the customer, replaced on erasure
 ENTRY_TEXTS = ("name", "item_description", "description")
 CASE_TEXTS = ("item_description", "description", "failure_note", "waiting_note")
+# What invoices in their tax retention period keep of the buyer, besides his name
+KEPT_FOR_INVOICES = (
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "state_id",
+    "country_id",
+    "vat",
+)
 
 
 class ResPartner(models.Model):
@@ -419,11 +429,7 @@ class ResPartner(models.Model):
         scope, entries, cases, devices = self._r2_crm_records()
         today = self._r2_crm_today()
         commercial = self.sudo().commercial_partner_id
-        # in the customer's language, as everything the shop wrote him
-        lang = commercial.lang or self.env.user.company_id.partner_id.lang
-        marker = self.with_context(lang=lang or self.env.lang)._r2_crm_erased_marker(
-            today
-        )
+        marker = self._r2_crm_erased_marker(today)
         secrets = self._r2_crm_secrets(scope, entries, cases, devices)
         messages = self._r2_crm_messages(scope, entries, cases)
         kept_until = self._r2_crm_kept_until(scope)
@@ -490,9 +496,24 @@ class ResPartner(models.Model):
         return True
 
     def _r2_crm_erased_marker(self, today):
+        """What replaces the customer's texts, in his language, as everything
+        the shop wrote him: [usunięto na żądanie, 04.12.2026]."""
+        lang = (
+            self.sudo().commercial_partner_id.lang
+            or self.env.user.company_id.partner_id.lang
+            or self.env.lang
+        )
+        self = self.with_context(lang=lang)
         return _("[erased on request, %(date)s]") % {
             "date": format_date(self.env, fields.Date.to_string(today))
         }
+
+    def _r2_crm_erase_identity(self, marker):
+        """The partners lose their name (``marker`` instead), address and NIP:
+        what invoices in their retention period keep."""
+        values = dict.fromkeys(KEPT_FOR_INVOICES, False)
+        values.update(name=marker, r2_crm_kept_until=False)
+        self.sudo().with_context(tracking_disable=True).write(values)
 
     @staticmethod
     def _r2_crm_secrets(scope, entries, cases, devices):
@@ -648,23 +669,15 @@ class ResPartner(models.Model):
             "r2_crm_erased_on": fields.Date.to_string(today),
             "active": False,
         }
-        address = {
-            "street": False,
-            "street2": False,
-            "zip": False,
-            "city": False,
-            "state_id": False,
-            "country_id": False,
-        }
         Partner = self.env["res.partner"].sudo().with_context(tracking_disable=True)
         erased = {name: value for name, value in erased.items() if name in self._fields}
-        for partner in scope:
-            values = dict(erased)
-            if kept_until and partner == commercial:
-                values["r2_crm_kept_until"] = fields.Date.to_string(kept_until)
-            else:
-                values.update(address, name=marker, vat=False, r2_crm_kept_until=False)
-            Partner.browse(partner.id).write(values)
+        scope = Partner.browse(scope.ids)
+        scope.write(erased)
+        kept = scope & commercial if kept_until else Partner
+        kept.write(
+            {"r2_crm_kept_until": kept_until and fields.Date.to_string(kept_until)}
+        )
+        (scope - kept)._r2_crm_erase_identity(marker)
         banks = (
             self.env["res.partner.bank"]
             .sudo()
@@ -714,22 +727,8 @@ class ResPartner(models.Model):
             [("r2_crm_kept_until", "!=", False), ("r2_crm_kept_until", "<", today)]
         )
         for partner in partners:
-            lang = partner.lang or self.env.user.company_id.partner_id.lang
-            marker = partner.with_context(
-                lang=lang or self.env.lang
-            )._r2_crm_erased_marker(self._r2_crm_today())
-            partner.with_context(tracking_disable=True).write(
-                {
-                    "name": marker,
-                    "street": False,
-                    "street2": False,
-                    "zip": False,
-                    "city": False,
-                    "state_id": False,
-                    "country_id": False,
-                    "vat": False,
-                    "r2_crm_kept_until": False,
-                }
+            partner._r2_crm_erase_identity(
+                partner._r2_crm_erased_marker(self._r2_crm_today())
             )
             self.env["res.partner.bank"].search(
                 [("partner_id", "=", partner.id)]

@@ -62,6 +62,14 @@ class MailCase(R2CrmPolishCase):
         """The gateway takes the message in, as fetchmail hands it over."""
         return self.gateway.message_process(False, raw)
 
+    def assertNothingMade(self, receive):
+        """``receive()`` makes no entry, and no message anywhere."""
+        entries = self.Contact.search_count([])
+        messages = self.env["mail.message"].search_count([])
+        receive()
+        self.assertEqual(self.Contact.search_count([]), entries)
+        self.assertEqual(self.env["mail.message"].search_count([]), messages)
+
     def entries(self, **domain):
         return self.Contact.search(
             [(name, "=", value) for name, value in domain.items()], order="id"

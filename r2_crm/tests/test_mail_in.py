@@ -102,13 +102,6 @@ class TestAnswers(MailCase):
         silent = dict(self.Case._r2_crm_silent_cases(date.today()))
         self.assertNotIn(self.case.id, silent)
 
-    def assertNothingMade(self, receive):
-        entries = self.Contact.search_count([])
-        messages = self.env["mail.message"].search_count([])
-        receive()
-        self.assertEqual(self.Contact.search_count([]), entries)
-        self.assertEqual(self.env["mail.message"].search_count([]), messages)
-
     def test_an_auto_reply_makes_nothing(self):
         for header in (
             ("Auto-Submitted", "auto-replied"),
@@ -183,11 +176,6 @@ class TestNewMail(MailCase):
         self.env["res.partner"].create({"name": "Ktoś", "email": "jan-nowak@x.test"})
         entry = self.Contact.browse(self.mail_service("jan_nowak@x.test"))
         self.assertEqual(entry.partner_id.email, "jan_nowak@x.test")
-
-    def assertNothingMade(self, receive):
-        entries = self.Contact.search_count([])
-        receive()
-        self.assertEqual(self.Contact.search_count([]), entries)
 
     def test_machines_loops_and_no_sender_make_nothing(self):
         self.assertNothingMade(

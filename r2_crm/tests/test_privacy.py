@@ -24,6 +24,8 @@ STREET = "ul. Sekretna 17"
 SERIAL = "PRIV-SERIAL-9931"
 OTHER_NAME = "Bogumiła Inna"
 OTHER_SERIAL = "OTHER-SERIAL-555"
+# what must not survive the customer's erasure
+SECRETS = (NAME, SIGNER, EMAIL, PHONE, STREET, SERIAL, "Zenobiusz", "600 700 800")
 # where a customer's strings could hide: every text column of these
 TABLES = (
     "res_partner",
@@ -118,12 +120,32 @@ class PrivacyCase(MailCase):
             [("partner_ref", "=", self.customer.id)]
         )
 
-    def export(self):
-        action = self.as_manager().action_r2_crm_export_personal_data()
+    def export(self, partner=None):
+        """The ZIP the manager downloads for ``partner`` (the customer)."""
+        action = self.as_manager(partner).action_r2_crm_export_personal_data()
         attachment = self.env["ir.attachment"].browse(
             int(action["url"].split("/web/content/")[1].split("?")[0])
         )
         return zipfile.ZipFile(io.BytesIO(base64.b64decode(attachment.datas)))
+
+    def invoiced(self, date_invoice):
+        """A validated invoice of the customer, of ``date_invoice``."""
+        product = self.env["product.product"].create({"name": "Kasa", "lst_price": 9})
+        contract = self.Case.create(
+            {
+                "purpose": "sale",
+                "partner_id": self.customer.id,
+                "line_ids": [
+                    (0, 0, {"product_id": product.id, "name": "K", "price_unit": 9})
+                ],
+            }
+        )
+        invoice = self.env["account.invoice"].browse(
+            contract.action_create_invoice()["res_id"]
+        )
+        invoice.date_invoice = date_invoice
+        invoice.action_invoice_open()
+        return invoice
 
     def erase(self):
         action = self.as_manager().action_r2_crm_erase_personal_data()
@@ -265,18 +287,11 @@ class TestExport(PrivacyCase):
         self.assertEqual(self.logs().action, rules.PRIVACY_EXPORT)
 
     def test_the_other_customer_gets_his_note_not_the_one_naming_him(self):
-        data = json.loads(self.export_of(self.other).read("dane.json"))
+        data = json.loads(self.export(self.other).read("dane.json"))
         self.assertEqual(
             [entry["id"] for entry in data["entries"]], [self.other_note.id]
         )
         self.assertNotIn(NAME, json.dumps(data, ensure_ascii=False))
-
-    def export_of(self, partner):
-        action = self.as_manager(partner).action_r2_crm_export_personal_data()
-        attachment = self.env["ir.attachment"].browse(
-            int(action["url"].split("/web/content/")[1].split("?")[0])
-        )
-        return zipfile.ZipFile(io.BytesIO(base64.b64decode(attachment.datas)))
 
 
 class TestErasure(PrivacyCase):
@@ -287,18 +302,8 @@ class TestErasure(PrivacyCase):
         self.export()  # the export's ZIP goes with the rest
         old_token = self.case.access_token
         before = self.statistics()
-        secrets = (
-            NAME,
-            SIGNER,
-            EMAIL,
-            PHONE,
-            STREET,
-            SERIAL,
-            "Zenobiusz",
-            "600 700 800",
-        )
         # the scan sees them where they are before
-        tables = {table for table, _column, _secret in self.leftovers(secrets)}
+        tables = {table for table, _column, _secret in self.leftovers(SECRETS)}
         self.assertTrue(
             {"res_partner", "res_users", "r2_crm_contact", "r2_crm_device"} <= tables,
             tables,
@@ -307,17 +312,7 @@ class TestErasure(PrivacyCase):
         summary = self.erase()
         self.assertIn("Żadna faktura nie wiąże nazwy, adresu ani NIP", summary)
         self.assertEqual(self.statistics(), before)
-        secrets = (
-            NAME,
-            SIGNER,
-            EMAIL,
-            PHONE,
-            STREET,
-            SERIAL,
-            "Zenobiusz",
-            "600 700 800",
-        )
-        self.assertEqual(self.leftovers(secrets), [])
+        self.assertEqual(self.leftovers(SECRETS), [])
         # what stays, and what the entries and the partner say now
         self.opening.invalidate_cache()
         self.assertEqual(self.opening.name, self.marker())
@@ -338,25 +333,7 @@ class TestErasure(PrivacyCase):
         self.assertFalse(log.kept_until)
 
     def test_invoices_in_their_retention_period_keep_name_address_and_nip(self):
-        product = self.env["product.product"].create({"name": "Kasa", "lst_price": 100})
-        contract = self.Case.create(
-            {
-                "purpose": "sale",
-                "partner_id": self.customer.id,
-                "line_ids": [
-                    (
-                        0,
-                        0,
-                        {"product_id": product.id, "name": "Kasa", "price_unit": 100},
-                    )
-                ],
-            }
-        )
-        invoice = self.env["account.invoice"].browse(
-            contract.action_create_invoice()["res_id"]
-        )
-        invoice.date_invoice = "2026-12-10"
-        invoice.action_invoice_open()
+        invoice = self.invoiced("2026-12-10")
         summary = self.erase()
         self.assertIn("31.12.2032", summary)
         self.assertEqual(self.customer.name, NAME)
@@ -411,21 +388,7 @@ class TestRetention(PrivacyCase):
         self.assertEqual(self.logs(), log)
 
     def test_the_name_kept_for_invoices_goes_when_they_no_longer_bind(self):
-        product = self.env["product.product"].create({"name": "Kasa", "lst_price": 9})
-        contract = self.Case.create(
-            {
-                "purpose": "sale",
-                "partner_id": self.customer.id,
-                "line_ids": [
-                    (0, 0, {"product_id": product.id, "name": "K", "price_unit": 9})
-                ],
-            }
-        )
-        invoice = self.env["account.invoice"].browse(
-            contract.action_create_invoice()["res_id"]
-        )
-        invoice.date_invoice = "2026-03-10"
-        invoice.action_invoice_open()
+        invoice = self.invoiced("2026-03-10")
         self.erase()
         self.assertEqual(self.customer.r2_crm_kept_until, "2031-12-31")
         self.run_cron_on(date(2031, 12, 31))
