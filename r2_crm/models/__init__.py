@@ -3,7 +3,6 @@ from . import res_company
 from . import res_lang
 from . import res_users
 from . import res_partner
-from . import res_partner_privacy
 from . import r2_crm_company_mixin
 from . import r2_crm_in_use
 from . import r2_crm_purpose_mixin
@@ -33,6 +32,7 @@ from . import r2_crm_contact_signature
 from . import r2_crm_contact_mail
 from . import r2_crm_contact_import
 from . import r2_crm_privacy_log
+from . import res_partner_privacy  # after the workflow mixin it extends
 from . import r2_crm_mail_gateway
 from . import mail_activity
 from . import mail_message

@@ -37,7 +37,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext
 from odoo.tools.misc import format_date
 
-from .. import rules
+from .. import rules, trust
 
 MANAGER = "r2_crm.r2_crm_group_manager"
 
@@ -75,7 +75,11 @@ KEPT_FOR_INVOICES = (
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "r2.crm.workflow.mixin"]
+    # what only the erasure writes: a forged date would hide a customer from
+    # the retention cron, or have it erase a live customer's name
+    _r2_crm_workflow_fields = ("r2_crm_erased_on", "r2_crm_kept_until")
 
     r2_crm_erased_on = fields.Date(
         string="Personal data erased on",
@@ -90,6 +94,15 @@ class ResPartner(models.Model):
         help="Invoices bind the buyer's name, address and NIP until the tax on "
         "them can no longer be assessed (Ordynacja podatkowa, art. 70 § 1).",
     )
+
+    @api.model
+    def create(self, vals):
+        self.browse()._r2_crm_ensure_workflow_fields(vals)
+        return super(ResPartner, self).create(vals)
+
+    def write(self, vals):
+        self._r2_crm_ensure_workflow_fields(vals)
+        return super(ResPartner, self).write(vals)
 
     # ----------------------------------------------------------------- access
     def _r2_crm_ensure_privacy_manager(self):
@@ -513,7 +526,7 @@ class ResPartner(models.Model):
         what invoices in their retention period keep."""
         values = dict.fromkeys(KEPT_FOR_INVOICES, False)
         values.update(name=marker, r2_crm_kept_until=False)
-        self.sudo().with_context(tracking_disable=True).write(values)
+        trust.as_workflow(self.sudo().with_context(tracking_disable=True)).write(values)
 
     @staticmethod
     def _r2_crm_secrets(scope, entries, cases, devices):
@@ -669,7 +682,9 @@ class ResPartner(models.Model):
             "r2_crm_erased_on": fields.Date.to_string(today),
             "active": False,
         }
-        Partner = self.env["res.partner"].sudo().with_context(tracking_disable=True)
+        Partner = trust.as_workflow(
+            self.env["res.partner"].sudo().with_context(tracking_disable=True)
+        )
         erased = {name: value for name, value in erased.items() if name in self._fields}
         scope = Partner.browse(scope.ids)
         scope.write(erased)

@@ -227,6 +227,27 @@ class TestPrivacyRights(PrivacyCase):
             )
         )
 
+    def test_the_erasure_dates_are_written_by_the_erasure_alone(self):
+        """A forged date would hide a customer from the retention cron, or
+        have the cron erase a live customer's name."""
+        Partner = self.env["res.partner"]
+        for user in (self.service_clerk, self.manager):
+            for field in ("r2_crm_erased_on", "r2_crm_kept_until"):
+                with self.subTest(user=user.login, field=field):
+                    with self.assertRaises(UserError), self.cr.savepoint():
+                        self.customer.sudo(user).write({field: "2020-01-01"})
+                    with self.assertRaises(UserError), self.cr.savepoint():
+                        Partner.sudo(user).create({"name": "X", field: "2020-01-01"})
+                    made = (
+                        Partner.sudo(user)
+                        .with_context(**{"default_" + field: "2020-01-01"})
+                        .create({"name": "Y"})
+                    )
+                    self.assertFalse(made[field])
+        self.erase()
+        self.assertTrue(self.customer.r2_crm_erased_on)
+        self.assertFalse(self.customer.copy().r2_crm_erased_on)
+
     def test_the_log_is_read_by_managers_and_never_changed(self):
         self.export()
         log = self.logs()
