@@ -209,6 +209,15 @@ class TestPrivacyRights(PrivacyCase):
                     with self.assertRaises(AccessError) as caught:
                         getattr(partner, method)()
                     self.assertIn("kierownik CRM", caught.exception.name)
+        # nor through the confirmation step, made by hand over RPC
+        wizard = (
+            self.env["r2.crm.privacy.erase.wizard"]
+            .sudo(self.service_clerk)
+            .create({"partner_id": self.customer.id})
+        )
+        self.assertFalse(wizard.summary)
+        with self.assertRaises(AccessError):
+            wizard.action_erase()
         self.assertFalse(self.logs())
         self.assertEqual(self.customer.name, NAME)
 

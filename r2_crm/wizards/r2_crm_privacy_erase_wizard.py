@@ -15,8 +15,12 @@ class R2CrmPrivacyEraseWizard(models.TransientModel):
 
     @api.depends("partner_id")
     def _compute_summary(self):
+        # any user may make a transient record over RPC: the counts it shows
+        # (read with sudo, across departments) are for CRM managers only
+        manager = self.env.user.has_group("r2_crm.r2_crm_group_manager")
         for wizard in self:
-            wizard.summary = wizard._r2_crm_summary() if wizard.partner_id else False
+            show = manager and wizard.partner_id
+            wizard.summary = wizard._r2_crm_summary() if show else False
 
     def _r2_crm_summary(self):
         preview = self.partner_id._r2_crm_erasure_preview()
