@@ -137,7 +137,7 @@ def fill(env, s):
         INSERT INTO r2_crm_case (name, purpose, partner_id, user_id, company_id,
                                  date_open, date_deadline, date_closed, state,
                                  campaign_id, probability, amount_total,
-                                 amount_weighted,
+                                 amount_weighted, quote_state,
                                  create_date, write_date)
         SELECT 'BENCH/' || lpad(g::text, 7, '0'),
                (ARRAY['sale', 'service', 'other'])[1 + g %% 3],
@@ -150,7 +150,7 @@ def fill(env, s):
                     WHEN g %% 2 = 0 THEN %(k_min)s + 1 + g %% (%(k_max)s - %(k_min)s)
                     ELSE NULL END,
                (g %% 10) * 10, 1000 + g %% 5000, (1000 + g %% 5000) * (g %% 10) / 10.0,
-               now(), now()
+               'draft', now(), now()
           FROM generate_series(1, %(n)s) g,
                LATERAL (SELECT current_date - 380 + (g %% 730) AS open) d,
                LATERAL (SELECT (ARRAY['open', 'open', 'success', 'failure'])[1 + g %% 4]
@@ -175,7 +175,7 @@ def fill(env, s):
         """
         INSERT INTO r2_crm_contact (type, purpose, partner_id, user_id, company_id,
                                     date, name, case_id, date_deadline, done,
-                                    create_date, write_date)
+                                    channel, create_date, write_date)
         SELECT CASE WHEN g %% 5 = 0 THEN 'task' ELSE 'note' END,
                (ARRAY['sale', 'service', 'other'])[1 + g %% 3],
                CASE WHEN g <= %(history)s THEN %(p_min)s
@@ -189,7 +189,7 @@ def fill(env, s):
                     THEN %(c_min)s + g %% (%(c_max)s - %(c_min)s + 1) END,
                CASE WHEN g %% 5 = 0 THEN current_date - 30 + (g / 5) %% 60 END,
                g %% 5 = 0 AND g %% 50 <> 5,
-               now(), now()
+               'counter', now(), now()
           FROM generate_series(1, %(n)s) g""",
         dict(
             history=s["history"],
