@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export VENV
 
-.PHONY: run test test-file test-odoo-base bootstrap postgres lint bench load clean-test-dbs backup restore
+.PHONY: run test test-file test-faults test-odoo-base bootstrap postgres lint bench load clean-test-dbs backup restore
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -32,6 +32,12 @@ test-file: postgres
 	    --odoo-addons-path=$$($(PY) -c 'from tools import devtool; print(devtool.ADDONS_PATH)') \
 	    --odoo-extra=data-dir=$$($(PY) -c 'from tools import devtool; print(devtool.DATA_DIR)') $(T)
 
+## make test-faults: Odoo processes killed (-9) in the customer-mail cron and
+## in an import of 10,000 rows, both crons on two processes at once, and
+## PostgreSQL stopped with -m immediate under clerks (faults/)
+test-faults: postgres
+	$(PY) -m tools.testing test-faults --port $(TEST_PORT)
+
 ## make test-odoo-base: Odoo's own base test suite under the compat layer
 test-odoo-base: postgres
 	$(PY) -m tools.testing test-odoo-base --port $(TEST_PORT)
@@ -43,7 +49,7 @@ test-odoo-base: postgres
 ## such classes is switched off here (an rc file cannot, after enabling all
 ## of odoolint).
 lint: bootstrap
-	$(VENV)/bin/flake8 r2_crm odoocompat tools e2e bench
+	$(VENV)/bin/flake8 r2_crm odoocompat tools e2e bench faults
 	$(VENV)/bin/pylint --rcfile=.pylintrc --disable=consider-merging-classes-inherited r2_crm
 	$(PY) tools/gen_readme.py --check
 

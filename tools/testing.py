@@ -346,6 +346,29 @@ def cmd_test(args):
     return finish(summary)
 
 
+def cmd_test_faults(args):
+    """The fault tests of faults/ (make test-faults): Odoo processes started,
+    run side by side and killed, and PostgreSQL stopped as in a crash, on a
+    database of their own with the demo data."""
+    summary = Summary()
+    db = "r2crm_faults"
+    create_db(db)
+    try:
+        problems = install(db, "r2_crm-install-faults")
+        summary.add(0, len(problems), problems)
+        if not problems:
+            run_pytest(
+                summary,
+                ["faults"],
+                "faults",
+                {"R2CRM_FAULTS_DB": db, "R2CRM_FAULTS_PORT": str(args.port + 11)},
+            )
+    finally:
+        if not args.keep_db:
+            dropdb(db)
+    return finish(summary)
+
+
 def cmd_test_odoo_base(args):
     """Odoo's own base tests through Odoo's runner, which exits non-zero when
     one fails; the log says how many ran."""
@@ -383,6 +406,12 @@ def main():
     test.add_argument("--port", type=int, default=8169)
     test.add_argument("--keep-db", action="store_true")
     test.set_defaults(func=cmd_test)
+    faults = sub.add_parser(
+        "test-faults", help="processes killed, crons on two nodes, PostgreSQL crash"
+    )
+    faults.add_argument("--port", type=int, default=8169)
+    faults.add_argument("--keep-db", action="store_true")
+    faults.set_defaults(func=cmd_test_faults)
     base = sub.add_parser(
         "test-odoo-base", help="Odoo's own base tests under the compat layer"
     )

@@ -1,9 +1,16 @@
 """The nudge: an open case without an entry for the company's nudge days
 gives its responsible user one task, "what is new?", once per silence."""
 
+import logging
+
+import psycopg2
+
 from odoo import _, api, fields, models
+from odoo.tools import mute_logger
 
 from .. import rules, trust
+
+_logger = logging.getLogger(__name__)
 
 
 class R2CrmCase(models.Model):
@@ -13,24 +20,38 @@ class R2CrmCase(models.Model):
     def _cron_nudge_inactive_cases(self):
         """The scheduled action r2_crm.ir_cron_inactivity_nudge: each open case
         without an entry for the company's nudge days gives its responsible user
-        one task, "what is new?", once per silence."""
+        one task, "what is new?", once per silence.
+
+        Every node runs the scheduled actions, and "Run manually" or a direct
+        call can run beside the scheduled run: the database's unique index on
+        (case, silence) lets one of two runs make a case's nudge; the other
+        skips that case, whatever its snapshot showed it."""
         today = self._r2_crm_today()
         Contact = trust.as_workflow(self.env["r2.crm.contact"])
-        for case_id, quiet_since in self._r2_crm_silent_cases(today):
+        for case_id, quiet_since, after_id in self._r2_crm_silent_cases(today):
             case = self.browse(case_id)
             case = case.with_context(lang=case.user_id.lang or self.env.lang)
-            Contact.create(
-                {
-                    "type": rules.TASK,
-                    "purpose": case.purpose,
-                    "partner_id": case.partner_id.id,
-                    "case_id": case.id,
-                    "user_id": case.user_id.id,
-                    "date_deadline": fields.Date.to_string(today),
-                    "is_nudge": True,
-                    "name": case._r2_crm_nudge_subject(quiet_since, today),
-                }
-            )
+            values = {
+                "type": rules.TASK,
+                "purpose": case.purpose,
+                "partner_id": case.partner_id.id,
+                "case_id": case.id,
+                "user_id": case.user_id.id,
+                "date_deadline": fields.Date.to_string(today),
+                "is_nudge": True,
+                "nudge_after_id": after_id,
+                "name": case._r2_crm_nudge_subject(quiet_since, today),
+            }
+            try:
+                with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                    Contact.create(values)
+            except (
+                psycopg2.IntegrityError,
+                psycopg2.extensions.TransactionRollbackError,
+            ):
+                # another run nudged this silence first
+                self.env.clear()
+                _logger.info("r2_crm: case %s was nudged by another run", case_id)
 
     def _r2_crm_nudge_subject(self, quiet_since, today):
         return _("%(case)s: no entry for %(days)s days. What is new?") % {
@@ -40,7 +61,8 @@ class R2CrmCase(models.Model):
 
     @api.model
     def _r2_crm_silent_cases(self, today):
-        """[(case id, the day its silence began)] of the open cases, not
+        """[(case id, the day its silence began, the id of the entry that
+        began it or 0 for the opening)] of the open cases, not
         waiting, with an active responsible user, whose last entry by a person (or their
         opening) is at least the company's nudge days before ``today`` (at
         day 7, not at day 6) and that got no nudge since that entry.
@@ -63,7 +85,8 @@ class R2CrmCase(models.Model):
                  GROUP BY e.case_id
             )
             SELECT c.id,
-                   to_char(coalesce(e.last_date::date, c.date_open), 'YYYY-MM-DD')
+                   to_char(coalesce(e.last_date::date, c.date_open), 'YYYY-MM-DD'),
+                   coalesce(e.last_id, 0)
               FROM r2_crm_case c
               JOIN res_users u ON u.id = c.user_id AND u.active
               LEFT JOIN res_company co ON co.id = c.company_id

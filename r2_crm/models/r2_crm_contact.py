@@ -25,6 +25,7 @@ class R2CrmContact(models.Model):
         "customer_mail_state",
         "customer_mail_pending_since",
         "is_nudge",
+        "nudge_after_id",
         "import_key",
     )
 
@@ -107,6 +108,13 @@ class R2CrmContact(models.Model):
             "CREATE INDEX IF NOT EXISTS r2_crm_contact_todo_idx "
             "ON r2_crm_contact (user_id, date_deadline) "
             "WHERE type = 'task' AND (done IS NULL OR done = false)"
+        )
+        # One nudge per silence of a case, whichever process makes it: two
+        # nodes' scheduled runs, or "Run manually" beside one (the nudge).
+        self.env.cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS r2_crm_contact_one_nudge_idx "
+            "ON r2_crm_contact (case_id, nudge_after_id) "
+            "WHERE is_nudge AND nudge_after_id IS NOT NULL"
         )
 
     @api.depends("case_id", "partner_id")

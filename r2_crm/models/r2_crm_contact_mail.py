@@ -4,8 +4,11 @@ once the customer signed the note or the company's delay has passed."""
 
 import logging
 import threading
+
+import psycopg2
+
 from odoo import _, api, fields, models
-from odoo.tools import html_escape
+from odoo.tools import html_escape, mute_logger
 
 from .. import rules, trust
 
@@ -59,10 +62,51 @@ class R2CrmContact(models.Model):
         One note at a time, each locked and (outside tests) committed as soon
         as its e-mail is queued, so that a second run at the same time skips it
         and a run that fails later never sends it again. A note that fails is
-        rolled back alone and stays pending for the next run."""
+        rolled back alone and stays pending for the next run. Two runs at once
+        (two nodes, or "Run manually" beside the scheduled run) each send
+        other notes: a lost race of the database is looked at again, never
+        sent twice (faults/test_crons_two_nodes.py)."""
         auto_commit = not getattr(threading.currentThread(), "testing", False)
         failed = [0]
         for _count in range(limit):
+            try:
+                note = self._r2_crm_next_due_mail(failed)
+            except psycopg2.extensions.TransactionRollbackError:
+                if not auto_commit:
+                    raise
+                # a run on another node sent a note after this transaction's
+                # snapshot and before its lock: look again in a new one
+                self.env.cr.rollback()
+                self.env.clear()
+                continue
+            if not note:
+                break
+            if not auto_commit:
+                note._r2_crm_send_customer_mail()
+                continue
+            try:
+                note._r2_crm_send_customer_mail()
+            except psycopg2.extensions.TransactionRollbackError:
+                # the case was written by another run (the case's other note):
+                # this note stays pending and is sent by this run or the next
+                self.env.cr.rollback()
+                self.env.clear()
+                _logger.info("r2_crm: e-mail of note %s deferred", note.id)
+                continue
+            except Exception:  # pylint: disable=broad-except
+                # each note is a transaction of its own: undo only this one
+                self.env.cr.rollback()
+                self.env.clear()
+                _logger.exception("r2_crm: e-mail of note %s not sent", note.id)
+                failed.append(note.id)
+                continue
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _r2_crm_next_due_mail(self, failed):
+        """The next note whose e-mail is due, locked; skips the notes another
+        run holds and those in ``failed`` (ids)."""
+        with mute_logger("odoo.sql_db"):
             self.env.cr.execute(
                 """SELECT c.id FROM r2_crm_contact c
                 LEFT JOIN res_company co ON co.id = c.company_id
@@ -81,23 +125,24 @@ class R2CrmContact(models.Model):
                     "now": self._r2_crm_now(),
                 },
             )
-            row = self.env.cr.fetchone()
-            if not row:
-                break
-            note = self.browse(row[0])
-            if not auto_commit:
-                note._r2_crm_send_customer_mail()
-                continue
-            try:
-                note._r2_crm_send_customer_mail()
-            except Exception:  # pylint: disable=broad-except
-                # each note is a transaction of its own: undo only this one
-                self.env.cr.rollback()
-                self.env.clear()
-                _logger.exception("r2_crm: e-mail of note %s not sent", note.id)
-                failed.append(note.id)
-                continue
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+        row = self.env.cr.fetchone()
+        return self.browse(row[0]) if row else self.browse()
+
+    def _r2_crm_still_mine(self):
+        """After the PDF: whether this run still holds the note, pending.
+        Rendering may have committed a new assets bundle and so released the
+        note's lock: another run (another node) may have taken the note since.
+        Taken again here, or left to the run that holds it. A note sent by
+        another run since this transaction's snapshot raises a serialization
+        failure, which the scheduled action looks at again."""
+        with mute_logger("odoo.sql_db"):
+            self.env.cr.execute(
+                "SELECT customer_mail_state FROM r2_crm_contact WHERE id = %s "
+                "FOR UPDATE SKIP LOCKED",
+                (self.id,),
+            )
+        row = self.env.cr.fetchone()
+        return bool(row) and row[0] == rules.MAIL_PENDING
 
     def _r2_crm_send_customer_mail(self):
         """Post the note's e-mail to the customer in the case's chatter, with
@@ -137,6 +182,8 @@ class R2CrmContact(models.Model):
         # the PDF first: rendering may commit a new assets bundle (Odoo does,
         # outside tests), which must not cut the posting of the e-mail in two
         pdf = self._r2_crm_render_protocol()
+        if not self._r2_crm_still_mine():
+            return
         email = template.generate_email(case.id, ["subject", "body_html"])
         case._r2_crm_mail_customer(
             email["subject"],

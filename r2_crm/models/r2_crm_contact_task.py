@@ -18,6 +18,14 @@ class R2CrmContact(models.Model):
         help="A task the scheduled action gave the responsible user because the "
         "case had no entry for the company's nudge days.",
     )
+    nudge_after_id = fields.Integer(
+        string="Nudge after entry",
+        readonly=True,
+        copy=False,
+        help="The nudge's silence: the id of the case's last entry by a person "
+        "before it (0: the case's opening). One nudge per silence, enforced by "
+        "the database, so that two nodes running the nudge at once give one task.",
+    )
     date_deadline = fields.Date(string="Due date", index=True)
     done = fields.Boolean(index=True)
     task_activity_id = fields.Many2one(

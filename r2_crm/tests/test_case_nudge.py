@@ -2,6 +2,7 @@
 days gives its responsible user one task, once per silence."""
 
 from datetime import datetime
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import ValidationError
@@ -110,3 +111,19 @@ class TestNudge(R2CrmTestCase):
     def test_nudge_days_are_at_least_one(self):
         with self.assertRaises(ValidationError), self.cr.savepoint():
             self.env.user.company_id.r2_crm_nudge_days = 0
+
+    def test_a_run_that_read_before_another_nudged_makes_no_second_nudge(self):
+        """Two nodes' runs at once: the second read the silent cases before
+        the first committed its nudges; the database keeps one per silence."""
+        case = self.silent_case()
+        with self.frozen_today(self.d(2026, 3, 8)):
+            stale = self.Case._r2_crm_silent_cases(self.d(2026, 3, 8))
+            self.Case._cron_nudge_inactive_cases()
+            first = self.nudges(case)
+            self.assertEqual(len(first), 1)
+            with patch.object(
+                type(self.Case), "_r2_crm_silent_cases", lambda *args: stale
+            ):
+                self.Case._cron_nudge_inactive_cases()
+        self.assertEqual(self.nudges(case), first)
+        self.assertEqual(first.nudge_after_id, max((case.contact_ids - first).ids))

@@ -91,6 +91,27 @@ class TestCustomerMail(CustomerMailCase):
         self.run_mail_cron()
         self.assertEqual(self.mails(case), mail, "never sent twice")
 
+    def test_a_note_another_run_sent_while_the_pdf_was_made_is_not_sent_again(self):
+        """Rendering may commit a new assets bundle, which releases the note's
+        lock: another node's run may take the note and send it meanwhile."""
+        note = self.note(self.service_clerk, result_id=self.s1.id)
+        Contact = type(self.Contact)
+        render = Contact._r2_crm_render_protocol
+
+        def render_while_another_run_sends(contact):
+            pdf = render(contact)
+            self.cr.execute(
+                "UPDATE r2_crm_contact SET customer_mail_state = %s WHERE id = %s",
+                (rules.MAIL_SENT, contact.id),
+            )
+            return pdf
+
+        with patch.object(
+            Contact, "_r2_crm_render_protocol", render_while_another_run_sends
+        ):
+            self.run_mail_cron()
+        self.assertFalse(self.mails(note.case_id))
+
     def test_the_intake_mail_waits_for_the_signature_until_the_delay(self):
         self.assertEqual(self.env.user.company_id.r2_crm_mail_delay_minutes, 15)
         case = self.note(self.service_clerk, result_id=self.s1.id).case_id

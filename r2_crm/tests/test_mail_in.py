@@ -96,10 +96,10 @@ class TestAnswers(MailCase):
             (long_ago, self.case.id),
         )
         self.Case.invalidate_cache()
-        silent = dict(self.Case._r2_crm_silent_cases(date.today()))
+        silent = [row[0] for row in self.Case._r2_crm_silent_cases(date.today())]
         self.assertIn(self.case.id, silent)
         self.answer()
-        silent = dict(self.Case._r2_crm_silent_cases(date.today()))
+        silent = [row[0] for row in self.Case._r2_crm_silent_cases(date.today())]
         self.assertNotIn(self.case.id, silent)
 
     def test_an_auto_reply_makes_nothing(self):

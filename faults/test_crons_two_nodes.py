@@ -1,0 +1,78 @@
+"""The customer-mail cron and the nudge cron started at the same moment in two
+Odoo processes on one database, as the cron threads of two nodes (or "Run
+manually" beside a scheduled run) would: each e-mail is composed once and each
+silent case gets one task."""
+
+import json
+import time
+import uuid
+
+from faults.conftest import Script, run, sql
+from faults.scripts import CRONS_AT, PENDING_MAIL, SILENT_CASES
+
+PROCESSES = 2
+
+
+def customer_mails(case_ids):
+    """{case id: the number of e-mails composed to its customer}."""
+    rows = sql(
+        """SELECT m.res_id, count(*) FROM mail_message m
+             JOIN ir_model_data d ON d.model = 'mail.message.subtype'
+                  AND d.module = 'r2_crm' AND d.name = 'mt_customer_mail'
+                  AND d.res_id = m.subtype_id
+            WHERE m.model = 'r2.crm.case' AND m.res_id IN %s
+            GROUP BY m.res_id""",
+        (tuple(case_ids),),
+    )
+    return dict(rows)
+
+
+def queued_mails(case_ids):
+    """{case id: the number of mail.mail queued for its customer}."""
+    rows = sql(
+        """SELECT m.res_id, count(*) FROM mail_mail q
+             JOIN mail_message m ON m.id = q.mail_message_id
+            WHERE m.model = 'r2.crm.case' AND m.res_id IN %s
+            GROUP BY m.res_id""",
+        (tuple(case_ids),),
+    )
+    return dict(rows)
+
+
+def nudges(case_ids):
+    rows = sql(
+        "SELECT case_id, count(*) FROM r2_crm_contact WHERE is_nudge "
+        "AND case_id IN %s GROUP BY case_id",
+        (tuple(case_ids),),
+    )
+    return dict(rows)
+
+
+def test_two_processes_compose_each_mail_once_and_nudge_each_case_once(server):
+    key = uuid.uuid4().hex[:6]
+    mail = run(PENDING_MAIL % {"key": key, "count": 8}, "two-nodes-mail-setup")
+    silent = run(SILENT_CASES % {"key": key, "count": 30}, "two-nodes-silent-setup")
+    # the first print after an update: both processes make the report's
+    # stylesheets again, and Odoo commits them in the middle of a note
+    sql("DELETE FROM ir_attachment WHERE url LIKE '/web/content/%/web.report_assets%'")
+    # both processes load their registry first, then start at the same moment
+    start = time.time() + 15
+    nodes = [
+        Script(CRONS_AT % {"start": start}, "two-nodes-%d" % number)
+        for number in range(PROCESSES)
+    ]
+    outcomes = [node.finish() for node in nodes]
+    for problems, result in outcomes:
+        assert not problems, problems
+        assert result == {"done": True}
+    assert all("nudged" in node.output() for node in nodes)
+    assert time.time() > start, "the processes started after the moment"
+
+    assert nudges(silent["cases"]) == {case: 1 for case in silent["cases"]}
+    assert customer_mails(mail["cases"]) == {case: 1 for case in mail["cases"]}
+    assert queued_mails(mail["cases"]) == {case: 1 for case in mail["cases"]}
+    states = sql(
+        "SELECT DISTINCT customer_mail_state FROM r2_crm_contact WHERE id IN %s",
+        (tuple(mail["notes"]),),
+    )
+    assert states == [("sent",)], json.dumps(states)
