@@ -1,5 +1,6 @@
 """Print bench/results.json (make bench) or bench/load.json (make load) as the
-Markdown tables of the README: ``python -m bench.table [file]``."""
+Markdown tables of the README: ``python -m bench.table [file]``; with
+``--scales``, the full scale's operations next to the huge scale's."""
 
 import json
 import os
@@ -62,6 +63,47 @@ def profile_table(profiles, label):
         )
 
 
+# What must stay flat from full to huge scale: each list's page and each form
+# (the pagers' full counts grow with the data by nature: they are capped)
+FLAT = ("_list_80", "_form_read", "_history_page", "my_tasks_today", "_capped")
+HUGE_TARGET = 1.5
+
+
+def flat(name):
+    operation = name.partition("@")[0]
+    return any(operation.endswith(end) or end in operation for end in FLAT)
+
+
+def scale_table(report):
+    """Each operation at full scale next to the same at huge scale (ten times
+    the rows), for the operations measured at both."""
+    huge = report["huge"]
+    print(
+        "Full scale measured %s; huge scale (%s cases, %s entries) measured %s "
+        "on %s.\n"
+        % (
+            report["measured_at"],
+            "{:,}".format(huge["scale"]["cases"]),
+            "{:,}".format(huge["scale"]["contacts"]),
+            huge["measured_at"],
+            huge["machine"],
+        )
+    )
+    print("| operation | full ms | huge ms | huge / full | target |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, e in sorted(huge["operations"].items()):
+        full = report["operations"].get(name)
+        if not full or not full["orm_ms"] or e["orm_ms"] is None:
+            continue
+        ratio = e["orm_ms"] / full["orm_ms"]
+        target = HUGE_TARGET if flat(name) else None
+        met = "" if target is None else (" ✓" if ratio <= target else " ✗")
+        print(
+            "| %s | %s | %s | %.2f%s | %s |"
+            % (name, fmt(full["orm_ms"]), fmt(e["orm_ms"]), ratio, met, fmt(target))
+        )
+
+
 def load_table(report):
     machine = report["machine"]
     print(
@@ -119,9 +161,13 @@ def load_table(report):
 
 
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "results.json")
+    paths = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+    path = paths[0] if paths else os.path.join(HERE, "results.json")
     with open(path) as fp:
         report = json.load(fp)
+    if "--scales" in sys.argv:
+        scale_table(report)
+        return
     if "scenarios" in report:
         load_table(report)
     elif "operations" in report:

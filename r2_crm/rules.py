@@ -647,3 +647,11 @@ def retention_cutoff(today, years):
         return today.replace(year=today.year - years)
     except ValueError:
         return today.replace(year=today.year - years, day=28)
+
+
+# The lists' pager counts the matches of KONTAKTY and cases up to this many
+# ("1-80 / 10000+"), as later Odoo versions do: a full count of ten years of
+# entries takes longer than the page itself (README, Ten years of history).
+# The system parameter r2_crm.pager_count_limit changes it; 0 counts all.
+PAGER_COUNT_LIMIT = 10000
+PAGER_COUNT_LIMIT_PARAM = "r2_crm.pager_count_limit"

@@ -1,3 +1,5 @@
+from . import ir_config_parameter
+from . import ir_http
 from . import ir_rule
 from . import res_company
 from . import res_lang
