@@ -4,6 +4,7 @@ gives its responsible user one task, "what is new?", once per silence."""
 import logging
 
 import psycopg2
+from psycopg2 import errorcodes
 
 from odoo import _, api, fields, models
 from odoo.tools import mute_logger
@@ -11,6 +12,19 @@ from odoo.tools import mute_logger
 from .. import rules, trust
 
 _logger = logging.getLogger(__name__)
+# r2_crm_contact.py makes it
+ONE_NUDGE_INDEX = "r2_crm_contact_one_nudge_idx"
+
+
+def nudged_by_another_run(error):
+    """Whether ``error`` says another run made the nudge first: the unique
+    index of one nudge per silence, or a lost race of the transactions."""
+    if isinstance(error, psycopg2.extensions.TransactionRollbackError):
+        return True
+    return (
+        error.pgcode == errorcodes.UNIQUE_VIOLATION
+        and error.diag.constraint_name == ONE_NUDGE_INDEX
+    )
 
 
 class R2CrmCase(models.Model):
@@ -45,11 +59,9 @@ class R2CrmCase(models.Model):
             try:
                 with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                     Contact.create(values)
-            except (
-                psycopg2.IntegrityError,
-                psycopg2.extensions.TransactionRollbackError,
-            ):
-                # another run nudged this silence first
+            except psycopg2.Error as error:
+                if not nudged_by_another_run(error):
+                    raise
                 self.env.clear()
                 _logger.info("r2_crm: case %s was nudged by another run", case_id)
 
