@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export VENV
 
-.PHONY: run test test-file test-odoo-base bootstrap postgres lint bench load clean-test-dbs backup restore
+.PHONY: run cluster test test-file test-odoo-base bootstrap postgres lint bench load clean-test-dbs backup restore
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -19,6 +19,13 @@ postgres: bootstrap
 WORKERS ?= 0
 run: postgres
 	$(PY) -m tools.devtool run --db $(DB) --port $(PORT) --workers $(WORKERS)
+
+## make cluster [NODES=2] [WORKERS=2]: r2_crm on $(DB) as make run installs it,
+## served by NODES prefork servers behind HAProxy on $(PORT), until Ctrl-C;
+## node i listens on PORT+10+10i (HTTP) and PORT+11+10i (gevent): tools/cluster.py
+NODES ?= 2
+cluster: postgres
+	$(PY) -m tools.cluster --db $(DB) --port $(PORT) --nodes $(NODES) --workers $(WORKERS)
 
 ## make test: compat-layer pytest + r2_crm tests on a throw-away database
 test: postgres
