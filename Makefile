@@ -74,9 +74,13 @@ bench: postgres
 ## locust: 20 clerks on the threaded server, on LOAD_WORKERS=2 prefork workers,
 ## 10 clerks on the workers; results in bench/load.json (bench/load/run_load.py).
 ## locust gets a virtualenv of its own, .venv-load: it needs a newer Werkzeug.
+## make load CLUSTER=1: 20 clerks through HAProxy on 2 nodes (make cluster's),
+## one node killed halfway and started again 20 s later; bench/cluster.json
+## (bench/load/failover.py).
 LOAD_VENV := .venv-load
+CLUSTER ?=
 load: postgres $(LOAD_VENV)/.requirements
-	$(PY) -m bench.load.run_load
+	LOAD_CLUSTER=$(CLUSTER) $(PY) -m bench.load.run_load
 
 $(LOAD_VENV)/.requirements: bench/load/requirements.txt
 	[ -x $(LOAD_VENV)/bin/python ] || python3.11 -m venv $(LOAD_VENV)

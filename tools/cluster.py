@@ -137,7 +137,9 @@ class Node:
         )
 
     def start(self):
-        with open(self.log_path, "a") as log:
+        """Start the node; its log is new at its first start, and goes on
+        after a restart."""
+        with open(self.log_path, "a" if self.proc else "w") as log:
             self.proc = subprocess.Popen(
                 self.command(),
                 env=devtool.odoo_env(),
@@ -326,7 +328,7 @@ class Proxy:
             raise RuntimeError(
                 "haproxy refuses %s: %s" % (self.config_path, check.stdout)
             )
-        with open(self.log_path, "a") as log:
+        with open(self.log_path, "w") as log:
             self.proc = subprocess.Popen(
                 [HAPROXY, "-db", "-f", self.config_path],
                 stdin=subprocess.DEVNULL,
