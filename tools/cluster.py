@@ -52,6 +52,9 @@ HEALTH_BODY = '{"jsonrpc":"2.0","method":"call","params":{}}'
 CHECK = "inter 1s fastinter 500ms downinter 1s fall 2 rise 2"
 CHECK_TIMEOUT_S = 5
 STOP_TIMEOUT_S = 30
+# HAProxy's backends: the HTTP workers, the gevent processes for
+# /longpolling/, and the same for report.url (wkhtmltopdf)
+BACKENDS = ("odoo", "gevent", "report")
 
 
 def node_ports(port, index):
@@ -285,7 +288,7 @@ frontend web
 
 frontend report
     bind 127.0.0.1:%(report_port)d
-    default_backend gevent
+    default_backend report
 
 backend odoo
     balance roundrobin
@@ -294,12 +297,28 @@ backend odoo
 backend gevent
     balance roundrobin
 %(check)s%(gevent_servers)s
+# wkhtmltopdf's fetches of a report's stylesheets and images: reads, sent
+# again to another node when theirs died before answering, for wkhtmltopdf
+# does not fail on a missing stylesheet: it prints without it.
+backend report
+    balance roundrobin
+    retry-on conn-failure empty-response response-timeout
+    http-request disable-l7-retry unless METH_GET || METH_HEAD
+%(check)s%(gevent_servers)s
 listen stats
     bind 127.0.0.1:%(stats_port)d
     stats enable
     stats uri /
     stats refresh 2s
 """
+
+
+def haproxy_version():
+    out = subprocess.run(
+        [HAPROXY, "-v"], stdout=subprocess.PIPE, universal_newlines=True
+    ).stdout
+    words = out.split()
+    return words[2] if out.startswith("HAProxy version") else out.strip()
 
 
 class Proxy:
@@ -366,12 +385,12 @@ class Proxy:
         return {
             (row["pxname"], row["svname"]): row["status"]
             for row in self.stats()
-            if row["pxname"] in ("odoo", "gevent")
+            if row["pxname"] in BACKENDS
             and row["svname"] not in ("FRONTEND", "BACKEND")
         }
 
     def wait_up(self, names, timeout=120):
-        """Wait until the proxy routes to the nodes ``names`` in both backends."""
+        """Wait until the proxy routes to the nodes ``names`` in every backend."""
         deadline = time.time() + timeout
         while time.time() < deadline:
             try:
@@ -380,7 +399,7 @@ class Proxy:
                 states = {}
             if all(
                 states.get((backend, name)) == "UP"
-                for backend in ("odoo", "gevent")
+                for backend in BACKENDS
                 for name in names
             ):
                 return

@@ -23,10 +23,13 @@ database check says whether its record was applied anyway.
 
 import json
 import os
+import re
 import sys
 import threading
 import time
 from datetime import datetime, timezone
+
+import psutil
 
 from bench.load import run_load as load
 from tools import cluster as clusters
@@ -67,6 +70,9 @@ DEFINITIONS = {
     "seconds_to_recover": "the larger of seconds_to_mark_down and "
     "seconds_to_last_error: from the kill until the proxy routes around the "
     "node and no clerk's step fails any more",
+    "report_fetches_failed": "wkhtmltopdf's fetches of a stylesheet or image "
+    "through the proxy's report.url that failed (HAProxy's log): Odoo 11 "
+    "prints a protocol without them and answers 200",
     "s1_p95_ms": "nearest-rank p95 of the S1 step (create and read back), by "
     "its start: before the kill, during (kill to back_up), after back_up",
 }
@@ -115,6 +121,71 @@ class StateWatcher(threading.Thread):
             ):
                 return change["t"]
         return None
+
+
+class CpuSampler(threading.Thread):
+    """CPU seconds of this run's processes (the nodes, HAProxy, locust, the
+    database's PostgreSQL backends) and of every other process, from a
+    sample a second of each living process: another program busy on the
+    machine (make bench, make test) shows as "others" and makes the timings
+    doubtful. What processes that lived less than a second used (wkhtmltopdf,
+    mostly) is the machine's busy time less both: "short_lived"."""
+
+    def __init__(self, cluster):
+        super().__init__(daemon=True)
+        self.cluster = cluster
+        self.seen = {}
+        self.used = {"ours": 0.0, "others": 0.0}
+        self.done = threading.Event()
+
+    def ours(self, proc, pgids):
+        try:
+            if os.getpgid(proc.pid) in pgids:
+                return True
+        except OSError:
+            return False
+        title = " ".join(proc.info["cmdline"] or [])
+        return title.startswith("postgres:") and " %s " % load.DB in title
+
+    def sample(self, first=False):
+        pgids = {os.getpgrp()} | {
+            p.proc.pid for p in self.cluster.nodes + [self.cluster.proxy] if p.proc
+        }
+        for proc in psutil.process_iter(["cmdline"]):
+            try:
+                times = proc.cpu_times()
+            except psutil.Error:
+                continue
+            total = times.user + times.system
+            # a process born since the first sample counts from zero
+            before = self.seen.get(proc.pid, total if first else 0.0)
+            self.seen[proc.pid] = total
+            key = "ours" if self.ours(proc, pgids) else "others"
+            self.used[key] += max(total - before, 0.0)
+
+    def run(self):
+        self.start_wall, self.start_busy = time.time(), busy_seconds()
+        self.sample(first=True)
+        while not self.done.wait(1):
+            self.sample()
+
+    def stop(self):
+        self.done.set()
+        self.join(10)
+        wall = time.time() - self.start_wall
+        used = {key: round(value, 1) for key, value in self.used.items()}
+        used["machine"] = round(busy_seconds() - self.start_busy, 1)
+        used["short_lived"] = round(used["machine"] - used["ours"] - used["others"], 1)
+        used["wall"] = round(wall, 1)
+        used["machine_cores_busy"] = round(used["machine"] / wall, 2)
+        return used
+
+
+def busy_seconds():
+    """CPU seconds the machine was busy since boot (/proc/stat)."""
+    with open("/proc/stat") as fp:
+        ticks = [int(n) for n in fp.readline().split()[1:9]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def free_cluster_port():
@@ -228,6 +299,38 @@ def timeline(lines, moments, down, back):
     return {k: None if v is None else round(v - start, 2) for k, v in named.items()}
 
 
+# an HTTP log line of HAProxy (option httplog, log format iso)
+PROXY_LINE = re.compile(
+    r"^(\S+) \S+ \[\S+\] (\S+) (\S+) \S+ (-?\d+) \S+ \S+ \S+ (\S+) .*\"(\S+) (\S+)"
+)
+
+
+def proxy_errors(log_path, kill):
+    """The requests HAProxy answered with neither 2xx nor 3xx, in seconds
+    from the kill: on the report frontend, a stylesheet or image wkhtmltopdf
+    printed without."""
+    found = []
+    with open(log_path, errors="replace") as fp:
+        for line in fp:
+            match = PROXY_LINE.match(line)
+            if not match or match.group(4)[0] in "23":
+                continue
+            stamp, frontend, server, status, flags, method, path = match.groups()
+            found.append(
+                {
+                    "seconds_after_kill": round(
+                        datetime.fromisoformat(stamp).timestamp() - kill, 2
+                    ),
+                    "frontend": frontend,
+                    "server": server,
+                    "status": int(status),
+                    "flags": flags,
+                    "request": "%s %s" % (method, path[:100]),
+                }
+            )
+    return found
+
+
 def records_check(lines, before, clerks):
     """Acknowledged notes missing from the database, and the clerks' records
     in it that no clerk was answered with."""
@@ -316,7 +419,9 @@ def print_summary(report):
         "errors_after_failover",
         "seconds_to_mark_down",
         "seconds_to_recover",
+        "report_fetches_failed",
         "s1_p95_ms",
+        "cpu_seconds",
     ):
         print("  %s: %s" % (key, report[key]))
     for name, t in report["targets"].items():
@@ -349,13 +454,17 @@ def run():
     )
     cluster.start()
     watcher = StateWatcher(cluster.proxy)
+    cpu = CpuSampler(cluster)
     try:
         load.warm_up(cluster.url)
         watcher.start()
+        cpu.start()
         moments = lose_a_node(cluster, scenario, prefix)
     finally:
         watcher.stop()
+        cpu_seconds = cpu.stop() if cpu.is_alive() else None
         cluster.stop()
+    moments["cpu_seconds"] = cpu_seconds
     lines = load.read_lines(prefix + "-clerks.jsonl")
     return build_report(lines, watcher, moments, before, cluster, prefix)
 
@@ -367,7 +476,7 @@ def build_report(lines, watcher, moments, before, cluster, prefix):
     report = {
         "measured_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "mode": "smoke" if SMOKE else "full",
-        "machine": load.machine(),
+        "machine": dict(load.machine(), haproxy=clusters.haproxy_version()),
         "nodes": NODES,
         "workers_per_node": WORKERS,
         "clerks": CLERKS,
@@ -376,6 +485,7 @@ def build_report(lines, watcher, moments, before, cluster, prefix):
         "restart_after_s": RESTART_AFTER,
         "killed_node": moments["node"],
         "locust_exit": moments["locust_exit"],
+        "cpu_seconds": moments["cpu_seconds"],
         "acknowledged_notes": records["acknowledged_notes"],
         "lost_notes": len(records["lost_notes"]),
         "lost_note_ids": records["lost_notes"][:20],
@@ -388,6 +498,7 @@ def build_report(lines, watcher, moments, before, cluster, prefix):
         "steps": run_figures["steps"],
         "error_messages": run_figures["errors"]["messages"],
         "db_check": db_check,
+        "proxy_errors": proxy_errors(cluster.proxy.log_path, moments["kill"]),
         "proxy_changes": [
             dict(c, t=round(c["t"] - moments["kill"], 2)) for c in watcher.changes
         ],
@@ -409,6 +520,9 @@ def build_report(lines, watcher, moments, before, cluster, prefix):
         ],
     }
     report.update(failover_figures(lines, watcher, moments))
+    report["report_fetches_failed"] = sum(
+        1 for e in report["proxy_errors"] if e["frontend"] == "report"
+    )
     report["targets"] = targets(report)
     return report
 
