@@ -121,22 +121,27 @@ class Node:
     """One Odoo prefork server (master, workers, cron worker, gevent process,
     and their wkhtmltopdf) in a process group of its own."""
 
-    def __init__(self, db, port, index, workers, log_dir):
+    def __init__(self, db, port, index, workers, log_dir, crons=True):
         self.db = db
         self.index = index
         self.name = "n%d" % index
         self.workers = workers
+        self.crons = crons
         self.http_port, self.gevent_port = node_ports(port, index)
         self.log_path = os.path.join(log_dir, "%s.log" % self.name)
         self.proc = None
 
     def command(self):
+        options = devtool.prefork_options(self.workers, self.gevent_port)
+        if not self.crons:
+            options = [o for o in options if not o.startswith("--max-cron-threads")]
+            options.append("--max-cron-threads=0")
         return devtool.odoo_cmd(
             self.db,
             "--http-interface=127.0.0.1",
             "--http-port=%d" % self.http_port,
             "--proxy-mode",
-            *devtool.prefork_options(self.workers, self.gevent_port),
+            *options,
         )
 
     def start(self):
@@ -409,12 +414,12 @@ class Proxy:
 
 # ---------------------------------------------------------------- cluster
 class Cluster:
-    """The nodes and the proxy on ``port``."""
+    """The nodes and the proxy on ``port``; ``crons``: a cron worker a node."""
 
-    def __init__(self, db, port, nodes, workers):
+    def __init__(self, db, port, nodes, workers, crons=True):
         self.port = port
         self.dir = run_dir(port)
-        self.nodes = [Node(db, port, i, workers, self.dir) for i in range(nodes)]
+        self.nodes = [Node(db, port, i, workers, self.dir, crons) for i in range(nodes)]
         self.proxy = Proxy(port)
         self.proxy.configure(self.nodes)
         self.url = "http://127.0.0.1:%d" % port

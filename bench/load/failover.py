@@ -4,8 +4,10 @@ cluster``'s nodes, with one node lost halfway.
 1. The database and the clerks are made as for ``make load`` (``run_load``),
    with the cluster's system parameters (``tools.cluster.parameters``).
 2. ``LOAD_NODES`` nodes (2) of ``LOAD_WORKERS`` HTTP workers (2) each, with
-   their cron worker and gevent process, start behind HAProxy
-   (``tools.cluster.Cluster``), on the first free ports from ``LOAD_PORT``.
+   their gevent process, start behind HAProxy (``tools.cluster.Cluster``), on
+   the first free ports from ``LOAD_PORT``. Scheduled actions are off, as in
+   ``make load``; ``LOAD_CLUSTER_CRONS=1`` gives each node its cron worker, as
+   ``make cluster`` does.
 3. ``LOAD_CLUSTER_CLERKS`` clerks (20) serve customers through the proxy for
    ``LOAD_SECONDS`` (180), pausing ``LOAD_CLUSTER_THINK`` seconds (3) on
    average between steps. Halfway, the last node's process group (its master,
@@ -43,6 +45,11 @@ THINK = float(os.environ.get("LOAD_CLUSTER_THINK") or load.LATENCY_THINK)
 NODES = int(os.environ.get("LOAD_NODES", "2"))
 WORKERS = load.WORKERS
 RESTART_AFTER = float(os.environ.get("LOAD_RESTART_AFTER", "20"))
+# Scheduled actions are off unless LOAD_CLUSTER_CRONS=1, as in make load: the
+# customers' e-mails (a rendered protocol each, and the load database keeps
+# every earlier run's notes waiting) would run at their own times and blur
+# the comparison of before, during and after.
+CRONS = os.environ.get("LOAD_CLUSTER_CRONS", "0") not in ("", "0")
 QUIET_AFTER_KILL_S = 5
 MARK_DOWN_TARGET_S = 3
 POLL_S = 0.1
@@ -447,7 +454,7 @@ def run():
         os.unlink(prefix + "-clerks.jsonl")
     scenario = dict(name="cluster", clerks=CLERKS, think=THINK, seconds=SECONDS)
     before = load.high_water()
-    cluster = clusters.Cluster(load.DB, port, NODES, WORKERS)
+    cluster = clusters.Cluster(load.DB, port, NODES, WORKERS, crons=CRONS)
     load.log(
         "cluster: %d nodes of %d workers on %s, %d clerks for %d s"
         % (NODES, WORKERS, cluster.url, CLERKS, SECONDS)
@@ -509,7 +516,11 @@ def build_report(lines, watcher, moments, before, cluster, prefix):
             "database": load.DB,
             "notes_per_case": load.NOTES,
             "request_timeout_s": load.TIMEOUT,
-            "scheduled_actions": "on, one cron worker a node (as make cluster)",
+            "scheduled_actions": (
+                "on, one cron worker a node (as make cluster)"
+                if CRONS
+                else "off (LOAD_CLUSTER_CRONS=1: on, as make cluster)"
+            ),
             "haproxy": os.path.relpath(cluster.proxy.config_path, ROOT),
             "proxy_changes": "seconds from the kill",
         },
