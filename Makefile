@@ -43,16 +43,18 @@ test-file: postgres
 test-odoo-base: postgres
 	$(PY) -m tools.testing test-odoo-base --port $(TEST_PORT)
 
-## make lint: flake8, pylint-odoo (OCA checks for 11.0), and r2_crm's
-## README.rst and app page as tools/gen_readme.py makes them from readme/. The case and the
-## entry are split by concern into files that extend them with _inherit (the
-## style card, as Odoo core's larger models): pylint-odoo's advice to merge
+## make lint: flake8, pylint-odoo (OCA checks for 11.0), r2_crm's
+## README.rst and app page as tools/gen_readme.py makes them from readme/, and
+## README.md's table of bench/cluster.json as bench/table.py prints it. The
+## case and the entry are split by concern into files that extend them with
+## _inherit (the style card, as Odoo core's larger models): pylint-odoo's advice to merge
 ## such classes is switched off here (an rc file cannot, after enabling all
 ## of odoolint).
 lint: bootstrap
 	$(VENV)/bin/flake8 r2_crm odoocompat tools e2e bench
 	$(VENV)/bin/pylint --rcfile=.pylintrc --disable=consider-merging-classes-inherited r2_crm
 	$(PY) tools/gen_readme.py --check
+	$(PY) -m bench.table --check bench/cluster.json
 
 ## make backup [DB=r2crm] [BACKUP_DIR=backups]: a dated zip of the database
 ## and its filestore (click-odoo-backupdb); make restore FILE=... DB=...: a new
