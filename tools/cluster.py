@@ -272,7 +272,6 @@ defaults
     mode http
     log global
     option httplog
-    option dontlognull
     option forwardfor
     option redispatch 1
     retries 3
