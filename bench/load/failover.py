@@ -468,7 +468,8 @@ def run():
         cpu.start()
         moments = lose_a_node(cluster, scenario, prefix)
     finally:
-        watcher.stop()
+        if watcher.is_alive():
+            watcher.stop()
         cpu_seconds = cpu.stop() if cpu.is_alive() else None
         cluster.stop()
     moments["cpu_seconds"] = cpu_seconds
