@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export VENV
 
-.PHONY: run test test-file test-faults test-odoo-base bootstrap postgres lint bench load clean-test-dbs backup restore
+.PHONY: run cluster test test-file test-faults test-odoo-base bootstrap postgres lint bench load clean-test-dbs backup restore
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -19,6 +19,13 @@ postgres: bootstrap
 WORKERS ?= 0
 run: postgres
 	$(PY) -m tools.devtool run --db $(DB) --port $(PORT) --workers $(WORKERS)
+
+## make cluster [NODES=2] [WORKERS=2]: r2_crm on $(DB) as make run installs it,
+## served by NODES prefork servers behind HAProxy on $(PORT), until Ctrl-C;
+## node i listens on PORT+10+10i (HTTP) and PORT+11+10i (gevent): tools/cluster.py
+NODES ?= 2
+cluster: postgres
+	$(PY) -m tools.cluster --db $(DB) --port $(PORT) --nodes $(NODES) --workers $(WORKERS)
 
 ## make test: compat-layer pytest + r2_crm tests on a throw-away database
 test: postgres
@@ -42,16 +49,18 @@ test-faults: postgres
 test-odoo-base: postgres
 	$(PY) -m tools.testing test-odoo-base --port $(TEST_PORT)
 
-## make lint: flake8, pylint-odoo (OCA checks for 11.0), and r2_crm's
-## README.rst and app page as tools/gen_readme.py makes them from readme/. The case and the
-## entry are split by concern into files that extend them with _inherit (the
-## style card, as Odoo core's larger models): pylint-odoo's advice to merge
+## make lint: flake8, pylint-odoo (OCA checks for 11.0), r2_crm's
+## README.rst and app page as tools/gen_readme.py makes them from readme/, and
+## README.md's table of bench/cluster.json as bench/table.py prints it. The
+## case and the entry are split by concern into files that extend them with
+## _inherit (the style card, as Odoo core's larger models): pylint-odoo's advice to merge
 ## such classes is switched off here (an rc file cannot, after enabling all
 ## of odoolint).
 lint: bootstrap
 	$(VENV)/bin/flake8 r2_crm odoocompat tools e2e bench faults
 	$(VENV)/bin/pylint --rcfile=.pylintrc --disable=consider-merging-classes-inherited r2_crm
 	$(PY) tools/gen_readme.py --check
+	$(PY) -m bench.table --check bench/cluster.json
 
 ## make backup [DB=r2crm] [BACKUP_DIR=backups]: a dated zip of the database
 ## and its filestore (click-odoo-backupdb); make restore FILE=... DB=...: a new
@@ -73,9 +82,13 @@ bench: postgres
 ## locust: 20 clerks on the threaded server, on LOAD_WORKERS=2 prefork workers,
 ## 10 clerks on the workers; results in bench/load.json (bench/load/run_load.py).
 ## locust gets a virtualenv of its own, .venv-load: it needs a newer Werkzeug.
+## make load CLUSTER=1: 20 clerks through HAProxy on 2 nodes (make cluster's),
+## one node killed halfway and started again 20 s later; bench/cluster.json
+## (bench/load/failover.py).
 LOAD_VENV := .venv-load
+CLUSTER ?=
 load: postgres $(LOAD_VENV)/.requirements
-	$(PY) -m bench.load.run_load
+	LOAD_CLUSTER=$(CLUSTER) $(PY) -m bench.load.run_load
 
 $(LOAD_VENV)/.requirements: bench/load/requirements.txt
 	[ -x $(LOAD_VENV)/bin/python ] || python3.11 -m venv $(LOAD_VENV)

@@ -1,7 +1,12 @@
-"""Print bench/results.json (make bench) or bench/load.json (make load) as the
-Markdown tables of the README: ``python -m bench.table [file]``; with
-``--scales``, the full scale's operations next to the huge scale's."""
+"""Print bench/results.json (make bench), bench/load.json (make load) or
+bench/cluster.json (make load CLUSTER=1) as the Markdown tables of the README:
+``python -m bench.table [file]``; ``--scales`` prints the full scale's
+operations of results.json next to the huge scale's. ``python -m bench.table
+--check file...`` exits 1 when README.md does not hold a file's table as
+printed now (make lint)."""
 
+import contextlib
+import io
 import json
 import os
 import sys
@@ -160,9 +165,90 @@ def load_table(report):
         )
 
 
-def main():
-    paths = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
-    path = paths[0] if paths else os.path.join(HERE, "results.json")
+def cluster_table(report):
+    """The lost node: one row, then the moments and the targets."""
+    machine = report["machine"]
+    moments = report["timeline_s"]
+    print(
+        "Measured %s on %d cores, PostgreSQL %s, HAProxy %s, locust %s: "
+        "%d nodes of %d workers, %d clerks pausing %s s, %d s; node %s killed "
+        "at %s s, started again at %s s, routed to again at %s s.\n"
+        % (
+            report["measured_at"],
+            machine["cores"],
+            machine["postgresql"],
+            machine["haproxy"],
+            machine["locust"],
+            report["nodes"],
+            report["workers_per_node"],
+            report["clerks"],
+            report["think_seconds"],
+            report["seconds"],
+            report["killed_node"],
+            moments["kill"],
+            moments["restart"],
+            moments["back_up"],
+        )
+    )
+    print(
+        "| notes acknowledged | lost | duplicate case numbers | errors "
+        "| errors after failover | s to mark down | s to recover "
+        "| stylesheets not printed | S1 p95 ms before / during / after "
+        "| cores busy, this run / others |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    p95 = report["s1_p95_ms"]
+    cpu = report.get("cpu_seconds") or {}
+    print(
+        "| %d | %d | %d | %d | %s | %s | %s | %s | %s / %s / %s | %s |"
+        % (
+            report["acknowledged_notes"],
+            report["lost_notes"],
+            report["duplicate_case_numbers"],
+            report["errors_total"],
+            report["errors_after_failover"],
+            report["seconds_to_mark_down"],
+            report["seconds_to_recover"],
+            report["report_fetches_failed"],
+            fmt0(p95["before"]),
+            fmt0(p95["during"]),
+            fmt0(p95["after"]),
+            cores(cpu),
+        )
+    )
+    print()
+    for error in report["errors"]:
+        print(
+            "- error %.2f s after the kill, %s: %s"
+            % (error["seconds_after_kill"], error["step"], error["error"])
+        )
+    for name, target in report["targets"].items():
+        print(
+            "- %s: %s (target %s) %s"
+            % (
+                name,
+                json.dumps(target["value"]),
+                target["target"],
+                {True: "✓", False: "✗", None: "-"}[target["met"]],
+            )
+        )
+
+
+def cores(cpu):
+    """Cores this run's processes kept busy, and the other processes."""
+    if not cpu:
+        return "-"
+    return "%.2f / %.2f" % (
+        (cpu["ours"] + cpu["short_lived"]) / cpu["wall"],
+        cpu["others"] / cpu["wall"],
+    )
+
+
+def fmt0(value):
+    return "-" if value is None else "%.0f" % value
+
+
+def print_tables(path):
     with open(path) as fp:
         report = json.load(fp)
     if "--scales" in sys.argv:
@@ -170,6 +256,8 @@ def main():
         return
     if "scenarios" in report:
         load_table(report)
+    elif "timeline_s" in report:
+        cluster_table(report)
     elif "operations" in report:
         bench_table(report)
     if "profiles" in report:
@@ -180,5 +268,32 @@ def main():
         )
 
 
+def check(paths):
+    """1 when README.md lacks the tables of one of ``paths`` as printed now."""
+    with open(os.path.join(os.path.dirname(HERE), "README.md")) as fp:
+        readme = fp.read()
+    stale = []
+    for path in paths:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            print_tables(path)
+        if out.getvalue().strip() not in readme:
+            stale.append(path)
+    for path in stale:
+        print(
+            "README.md lacks the table of %s: paste python -m bench.table %s"
+            % (path, path)
+        )
+    return 1 if stale else 0
+
+
+def main():
+    args = [arg for arg in sys.argv[1:] if arg != "--scales"]
+    if args[:1] == ["--check"]:
+        return check(args[1:])
+    print_tables(args[0] if args else os.path.join(HERE, "results.json"))
+    return 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -17,11 +17,15 @@ A clerk logs in once, then serves one customer after another (a *cycle*):
 5. ``s2_close``: a note with result S2 that closes the case;
 6. ``print_intake``: the intake protocol of the S1 note as PDF.
 
-Every step is written as one JSON line to ``R2CRM_LOAD_LOG``: its duration, the
-number of HTTP requests it made, and its error, if any. So is every record the
-server acknowledged (the id it answered with): ``run_load.py`` computes the
-percentiles from these lines and checks the acknowledged records in the
-database. A failed step ends the cycle; the clerk starts the next one.
+Every step is written as one JSON line to ``R2CRM_LOAD_LOG``: its start, its
+duration, the number of HTTP requests it made, and its error, if any; every
+line has its time ``t`` (when it was written: a step's end). So is every record
+the server acknowledged (the id it answered with; an S1 note twice, as
+``created`` when the create answers, and with its case once read back):
+``run_load.py`` computes the percentiles from these lines and checks the
+acknowledged records in the database. No request is ever sent twice (a create
+may have been applied when its answer was lost): a failed one is an error. A
+failed step ends the cycle; the clerk starts the next one.
 
 Configured by the environment: ``R2CRM_LOAD_DB`` (database),
 ``R2CRM_LOAD_LOG`` (the JSON lines file), ``R2CRM_LOAD_CLERK`` (login prefix;
@@ -300,6 +304,9 @@ class Clerk(FastHttpUser):
                     }
                 ],
             )
+            # acknowledged now: should the read below fail, the database
+            # check still looks for this note
+            log_line({"ack": "created", "contact": note, "clerk": self.login})
             rows = self.call(
                 "s1_intake",
                 "r2.crm.contact",

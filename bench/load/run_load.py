@@ -59,6 +59,9 @@ from tools import devtool
 from tools.devtool import ROOT
 
 SMOKE = os.environ.get("LOAD_SMOKE", "") not in ("", "0")
+# make load CLUSTER=1: the counter day on make cluster's nodes, one of them
+# killed halfway (bench/load/failover.py)
+CLUSTER = os.environ.get("LOAD_CLUSTER", "") not in ("", "0")
 SECONDS = int(os.environ.get("LOAD_SECONDS", "20" if SMOKE else "120"))
 CLERKS = int(os.environ.get("LOAD_CLERKS", "4" if SMOKE else "20"))
 LATENCY_CLERKS = int(os.environ.get("LOAD_LATENCY_CLERKS", "2" if SMOKE else "10"))
@@ -96,6 +99,8 @@ STEPS = (
 )
 THROUGHPUT_RATIO_TARGET = 1.5
 S1_P95_TARGET_MS = 1000
+# seconds a clerk may take to finish the customer in hand when locust stops
+LOCUST_STOP_TIMEOUT = TIMEOUT + 30
 
 
 def scenarios():
@@ -328,9 +333,10 @@ def locust_version():
     return out.split()[1] if out.startswith("locust ") else out.strip()
 
 
-def run_locust(scenario, url, prefix):
-    """locust --headless for the scenario; its exit code."""
-    stop_timeout = TIMEOUT + 30
+def start_locust(scenario, url, prefix):
+    """locust --headless for the scenario (``seconds``, else LOAD_SECONDS),
+    started; its process."""
+    seconds = scenario.get("seconds", SECONDS)
     env = dict(
         os.environ,
         R2CRM_LOAD_DB=DB,
@@ -351,9 +357,9 @@ def run_locust(scenario, url, prefix):
         "-r",
         str(scenario["clerks"]),
         "--run-time",
-        "%ds" % SECONDS,
+        "%ds" % seconds,
         "--stop-timeout",
-        str(stop_timeout),
+        str(LOCUST_STOP_TIMEOUT),
         "--host",
         url,
         "--csv",
@@ -361,17 +367,28 @@ def run_locust(scenario, url, prefix):
         "--logfile",
         prefix + "-locust.log",
     ]
-    with open(prefix + "-locust.out", "w") as out:
-        try:
-            return subprocess.run(
-                cmd,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                timeout=SECONDS + stop_timeout + 120,
-            ).returncode
-        except subprocess.TimeoutExpired:
-            return "timeout"
+    out = open(prefix + "-locust.out", "w")
+    proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    proc.log_file = out
+    proc.deadline = time.time() + seconds + LOCUST_STOP_TIMEOUT + 120
+    return proc
+
+
+def wait_locust(proc):
+    """locust's exit code, or "timeout" when it outlived its run (killed)."""
+    try:
+        return proc.wait(max(proc.deadline - time.time(), 1))
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return "timeout"
+    finally:
+        proc.log_file.close()
+
+
+def run_locust(scenario, url, prefix):
+    """locust --headless for the scenario; its exit code."""
+    return wait_locust(start_locust(scenario, url, prefix))
 
 
 # ------------------------------------------------------------------ analysis
@@ -764,10 +781,25 @@ def print_table(results):
         )
 
 
+def machine():
+    return {
+        "cores": os.cpu_count(),
+        "postgresql": sql("SHOW server_version")[0][0].split()[0],
+        "python": platform.python_version(),
+        "odoo": "11.0 (odoocompat)",
+        "locust": locust_version(),
+    }
+
+
 def main():
     os.makedirs(LOG_DIR, exist_ok=True)
     if not os.access(LOCUST, os.X_OK):
         sys.exit("load: %s missing: make load creates .venv-load" % LOCUST)
+    if CLUSTER:
+        # imported here: the failover run is built on this module's functions
+        from bench.load import failover
+
+        return failover.main()
     if STYLESHEETS_FROM not in ("workers", "longpolling"):
         sys.exit("load: LOAD_STYLESHEETS_FROM is longpolling or workers")
     runs = scenarios()
@@ -778,13 +810,7 @@ def main():
     report = {
         "measured_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "mode": "smoke" if SMOKE else "full",
-        "machine": {
-            "cores": os.cpu_count(),
-            "postgresql": sql("SHOW server_version")[0][0].split()[0],
-            "python": platform.python_version(),
-            "odoo": "11.0 (odoocompat)",
-            "locust": locust_version(),
-        },
+        "machine": machine(),
         "settings": {
             "database": DB,
             "seconds": SECONDS,
