@@ -1,13 +1,15 @@
 """PostgreSQL stopped with ``-m immediate`` (a crash: no checkpoint, clients
 cut off) while clerks work, and started again: every note the server
 acknowledged is in the database, and the same server serves again without a
-restart."""
+restart, to XML-RPC clients and to the web client's clerk, still logged in."""
 
 import subprocess
 import threading
 import time
 import uuid
 import xmlrpc.client
+
+import requests
 
 from faults.conftest import DB, make_partners, sql
 
@@ -32,15 +34,22 @@ class Clerk(threading.Thread):
         self.acknowledged = []
         self.failures = []
         self.successes = []
+        self.errors = []
         self.stop = threading.Event()
 
     def call(self, model, method, *args):
         models = xmlrpc.client.ServerProxy(self.url + "/xmlrpc/2/object")
         return models.execute_kw(DB, self.uid, PASSWORD, model, method, list(args))
 
-    def run(self):
+    def login(self):
         common = xmlrpc.client.ServerProxy(self.url + "/xmlrpc/2/common")
         self.uid = common.authenticate(DB, LOGIN, PASSWORD, {})
+
+    def create(self, values):
+        return self.call("r2.crm.contact", "create", values)
+
+    def run(self):
+        self.login()
         count = 0
         while not self.stop.is_set():
             count += 1
@@ -51,8 +60,8 @@ class Clerk(threading.Thread):
                 "name": "Awaria %d-%d" % (self.number, count),
             }
             try:
-                note = self.call("r2.crm.contact", "create", values)
-            except (OSError, xmlrpc.client.Error):
+                note = self.create(values)
+            except (OSError, xmlrpc.client.Error, requests.RequestException):
                 self.failures.append(time.time())
                 time.sleep(0.2)
                 continue
@@ -60,9 +69,48 @@ class Clerk(threading.Thread):
             self.successes.append(time.time())
 
 
+class WebClerk(Clerk):
+    """The same through the web client's JSON-RPC, in one session logged in
+    once, as a browser: a database outage must not log it out."""
+
+    def login(self):
+        self.session = requests.Session()
+        self.rpc("/web/session/authenticate", db=DB, login=LOGIN, password=PASSWORD)
+
+    def rpc(self, path, **params):
+        response = self.session.post(
+            self.url + path,
+            json={"jsonrpc": "2.0", "method": "call", "params": params},
+            timeout=60,
+        )
+        response.raise_for_status()
+        body = response.json()
+        if "error" in body:
+            self.errors.append(body["error"]["data"]["name"])
+            raise requests.RequestException(body["error"]["message"])
+        return body["result"]
+
+    def create(self, values):
+        return self.rpc(
+            "/web/dataset/call_kw/r2.crm.contact/create",
+            model="r2.crm.contact",
+            method="create",
+            args=[values],
+            kwargs={},
+        )
+
+
 def test_postgres_crash_loses_no_acknowledged_note(server):
+    # A database copied from a template (click-odoo-initdb) holds sequences
+    # whose next values PostgreSQL believes logged already: after a crash soon
+    # after the copy, a sequence used since went back, and the next record
+    # took an id already taken (seen with res_partner). Production databases
+    # are not that young; here a checkpoint first makes each sequence log
+    # again at its next use.
+    sql("CHECKPOINT")
     partner = make_partners(["Klient awarii %s" % uuid.uuid4().hex[:6]])[0]
     clerks = [Clerk(server, partner, number) for number in range(CLERKS)]
+    clerks.append(WebClerk(server, partner, CLERKS))
     for clerk in clerks:
         clerk.start()
     time.sleep(5)
@@ -86,3 +134,5 @@ def test_postgres_crash_loses_no_acknowledged_note(server):
     for clerk in clerks:
         assert any(when > started for when in clerk.successes), clerk.number
         assert not [when for when in clerk.failures if when > started + 5]
+    # the web clerk was never logged out: Odoo 11 would have (database_outage.py)
+    assert "odoo.http.SessionExpiredException" not in clerks[-1].errors
