@@ -61,6 +61,7 @@ print(json.dumps({"cases": cases.ids}))
 # cron threads would start them: the nudge, then the customer's e-mails.
 CRONS_AT = """
 import json, time
+print("waiting %%f" %% time.time(), flush=True)
 time.sleep(max(0.0, %(start)r - time.time()))
 env["r2.crm.case"]._cron_nudge_inactive_cases()
 env.cr.commit()

@@ -39,11 +39,9 @@ class DatabaseUnreachable(werkzeug.exceptions.ServiceUnavailable):
     description = "The database is not reachable for a moment. Try again."
 
 
-def patch_registry_signaling():
-    """Wrap Registry.check_signaling once per process."""
-    original = Registry.check_signaling
-    if getattr(original, "r2_crm_outage", False):
-        return
+def outage_aware(original):
+    """``original`` (Registry.check_signaling), raising DatabaseUnreachable
+    instead of the error of a server that cannot be reached."""
 
     def check_signaling(self):
         try:
@@ -55,4 +53,10 @@ def patch_registry_signaling():
             raise DatabaseUnreachable()
 
     check_signaling.r2_crm_outage = True
-    Registry.check_signaling = check_signaling
+    return check_signaling
+
+
+def patch_registry_signaling():
+    """Wrap Registry.check_signaling once per process."""
+    if not getattr(Registry.check_signaling, "r2_crm_outage", False):
+        Registry.check_signaling = outage_aware(Registry.check_signaling)

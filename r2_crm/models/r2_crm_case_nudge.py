@@ -18,9 +18,7 @@ ONE_NUDGE_INDEX = "r2_crm_contact_one_nudge_idx"
 
 def nudged_by_another_run(error):
     """Whether ``error`` says another run made the nudge first: the unique
-    index of one nudge per silence, or a lost race of the transactions."""
-    if isinstance(error, psycopg2.extensions.TransactionRollbackError):
-        return True
+    index of one nudge per silence."""
     return (
         error.pgcode == errorcodes.UNIQUE_VIOLATION
         and error.diag.constraint_name == ONE_NUDGE_INDEX
@@ -59,6 +57,13 @@ class R2CrmCase(models.Model):
             try:
                 with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                     Contact.create(values)
+            except psycopg2.extensions.TransactionRollbackError:
+                # a lost race with a clerk or another run writing the same
+                # records: the case stays silent and the next run nudges it
+                self.env.clear()
+                _logger.info(
+                    "r2_crm: the nudge of case %s is left to the next run", case_id
+                )
             except psycopg2.Error as error:
                 if not nudged_by_another_run(error):
                     raise

@@ -12,9 +12,13 @@ var session = require('web.session');
 Pager.include({
     _render: function () {
         this._super.apply(this, arguments);
+        // counted up to the limit (one more), or past it on a page beyond
+        // the limit (one more than the page's last record)
         var limit = session.r2_crm_pager_count_limit;
-        if (limit && this.state.size === limit + 1) {
-            this.$limit.html(limit + "+");
+        var size = this.state.size;
+        if (limit && (size === limit + 1 ||
+                      (size > limit && size === this.state.current_max + 1))) {
+            this.$limit.html((size - 1) + "+");
         }
     },
 });
