@@ -48,6 +48,10 @@ def nudges(case_ids):
     return dict(rows)
 
 
+def all_nudges():
+    return sql("SELECT count(*) FROM r2_crm_contact WHERE is_nudge")[0][0]
+
+
 def test_two_processes_compose_each_mail_once_and_nudge_each_case_once(server):
     key = uuid.uuid4().hex[:6]
     mail = run(PENDING_MAIL % {"key": key, "count": 8}, "two-nodes-mail-setup")
@@ -55,6 +59,7 @@ def test_two_processes_compose_each_mail_once_and_nudge_each_case_once(server):
     # the first print after an update: both processes make the report's
     # stylesheets again, and Odoo commits them in the middle of a note
     sql("DELETE FROM ir_attachment WHERE url LIKE '/web/content/%/web.report_assets%'")
+    nudges_before = all_nudges()
     # both processes load their registry first, then start at the same moment
     start = time.time() + 30
     nodes = [
@@ -67,8 +72,18 @@ def test_two_processes_compose_each_mail_once_and_nudge_each_case_once(server):
     outcomes = [node.finish() for node in nodes]
     for problems, result in outcomes:
         assert not problems, problems
-        assert result == {"done": True}
+        assert result["done"]
     assert all("nudged" in node.output() for node in nodes)
+    # each process counted what it made: together, every case and every
+    # e-mail once; and both worked on the same notes at the same time (a
+    # protocol's PDF takes long enough), so the locks were what kept them apart
+    made = [result for _problems, result in outcomes]
+    assert sum(result["nudges"] for result in made) == all_nudges() - nudges_before
+    assert sum(result["mails"] for result in made) == len(mail["notes"]), made
+    assert all(result["mails"] for result in made), made
+    # both went through the silent cases: each nudged some, or skipped what
+    # the other one's uncommitted nudge held (the unique index)
+    assert all(result["nudges"] + result["skipped"] for result in made), made
 
     assert nudges(silent["cases"]) == {case: 1 for case in silent["cases"]}
     assert customer_mails(mail["cases"]) == {case: 1 for case in mail["cases"]}

@@ -606,6 +606,9 @@ def repair_progress(state, waiting, waiting_reason):
 
 
 # RODO (GDPR): what r2_crm did with a customer's personal data (r2.crm.privacy.log)
+# the subtype of what the signing steps log: they name the signer, and an
+# erasure clears them by it (a cleared signature's name is nowhere else)
+SIGNATURE_SUBTYPE = "r2_crm.mt_signature"
 PRIVACY_EXPORT = "export"
 PRIVACY_ERASE = "erase"
 PRIVACY_RETENTION = "retention"

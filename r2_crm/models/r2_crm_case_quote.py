@@ -279,7 +279,11 @@ class R2CrmCase(models.Model):
                 "%(name)s accepted the quote (%(amount)s gross) on %(date)s in the "
                 "presence of %(user)s. Signature SHA-256: %(digest)s."
             )
-        message = self._r2_crm_log("<p>%s</p>" % html_escape(text % values), author)
+        message = self._r2_crm_log(
+            "<p>%s</p>" % html_escape(text % values),
+            author,
+            subtype=rules.SIGNATURE_SUBTYPE,
+        )
         # the quote as the customer accepted it, signed, stays with the message
         pdf = self.sudo()._r2_crm_render_quote()
         attachment = (

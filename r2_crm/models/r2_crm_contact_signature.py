@@ -87,7 +87,8 @@ class R2CrmContact(models.Model):
                     "user": self.env.user.name,
                     "digest": rules.signature_digest(data),
                 }
-            )
+            ),
+            subtype=rules.SIGNATURE_SUBTYPE,
         )
 
     def _r2_crm_clear_signature(self):
@@ -110,7 +111,8 @@ class R2CrmContact(models.Model):
                     "date": self._r2_crm_local_time(signed_on),
                     "user": self.env.user.name,
                 }
-            )
+            ),
+            subtype=rules.SIGNATURE_SUBTYPE,
         )
 
     def _r2_crm_signature_bytes(self, signature):

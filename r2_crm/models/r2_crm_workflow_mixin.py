@@ -129,9 +129,10 @@ class R2CrmWorkflowMixin(models.AbstractModel):
         if changed:
             raise self._r2_crm_workflow_error(changed[0])
 
-    def _r2_crm_log(self, body, author=None):
+    def _r2_crm_log(self, body, author=None, subtype="mail.mt_note"):
         """Log ``body`` (HTML) in the record's chatter as a note of the current
-        user (or of the partner ``author``), as Odoo 12's _message_log does.
+        user (or of the partner ``author``), as Odoo 12's _message_log does;
+        ``subtype``: the XML id of an internal subtype (a note by default).
         The workflow writes it: no context key switches it off
         (tracking_disable, mail_notrack and the like concern tracking), no
         ``default_`` key adds to it, none of message_post's access checks and
@@ -146,7 +147,7 @@ class R2CrmWorkflowMixin(models.AbstractModel):
                 "record_name": self.display_name,
                 "body": body,
                 "message_type": "notification",
-                "subtype_id": self.env.ref("mail.mt_note").id,
+                "subtype_id": self.env.ref(subtype).id,
                 "author_id": (author or self.env.user.partner_id).id,
                 "email_from": email_from,
                 "reply_to": email_from,

@@ -27,6 +27,7 @@ caller's transaction. Each export and erasure is in r2.crm.privacy.log.
 import base64
 import io
 import json
+import logging
 import uuid
 import zipfile
 
@@ -38,6 +39,8 @@ from odoo.tools import html2plaintext
 from odoo.tools.misc import format_date
 
 from .. import rules, trust
+
+_logger = logging.getLogger(__name__)
 
 MANAGER = "r2_crm.r2_crm_group_manager"
 
@@ -62,6 +65,8 @@ PERSONAL_DATA_FORMAT = "r2_crm personal data 1"
 # The r2 texts that name or describe the customer, replaced on erasure
 ENTRY_TEXTS = ("name", "item_description", "description")
 CASE_TEXTS = ("item_description", "description", "failure_note", "waiting_note")
+# The lock of the retention cron's run (pg_try_advisory_xact_lock)
+RETENTION_LOCK = "r2_crm.privacy_retention"
 # What invoices in their tax retention period keep of the buyer, besides his name
 KEPT_FOR_INVOICES = (
     "street",
@@ -483,7 +488,7 @@ class ResPartner(models.Model):
                 (serial, rules.normalize_serial(serial), device.id),
             )
         self._r2_crm_erase_messages(messages, secrets, marker)
-        self._r2_crm_erase_activities(entries, cases, marker)
+        self._r2_crm_erase_activities(scope, entries, cases, marker)
         self._r2_crm_erase_users(scope)
         self._r2_crm_erase_partners(scope, commercial, kept_until, marker, today)
         self.env.cache.invalidate()
@@ -598,11 +603,13 @@ class ResPartner(models.Model):
             " message_type = 'email' OR author_id IN %s OR id IN ("
             "  SELECT mail_message_id FROM mail_message_res_partner_rel"
             "  WHERE res_partner_id IN %s)"
+            " OR subtype_id = %s"
             " OR concat_ws(' ', body, subject, email_from) ~* %s)",
             (
                 ids,
                 tuple(self._r2_crm_customer_scope().ids),
                 tuple(self._r2_crm_customer_scope().ids),
+                self.env.ref(rules.SIGNATURE_SUBTYPE).id,
                 self._r2_crm_secrets_regex(secrets),
             ),
         )
@@ -643,9 +650,15 @@ class ResPartner(models.Model):
         ]
         return "(%s)" % "|".join(escaped) if escaped else "(?!)"
 
-    def _r2_crm_erase_activities(self, entries, cases, marker):
+    def _r2_crm_erase_activities(self, scope, entries, cases, marker):
+        """The activities of the customer's records keep their name in
+        res_name, which Odoo does not recompute: they lose it and their text."""
         cr = self.env.cr
-        for model, records in (("r2.crm.contact", entries), ("r2.crm.case", cases)):
+        for model, records in (
+            ("r2.crm.contact", entries),
+            ("r2.crm.case", cases),
+            ("res.partner", scope),
+        ):
             if records:
                 cr.execute(
                     "UPDATE mail_activity SET summary = %s, note = NULL, res_name = %s "
@@ -693,13 +706,11 @@ class ResPartner(models.Model):
             {"r2_crm_kept_until": kept_until and fields.Date.to_string(kept_until)}
         )
         (scope - kept)._r2_crm_erase_identity(marker)
-        banks = (
-            self.env["res.partner.bank"]
-            .sudo()
-            .search([("partner_id", "in", scope.ids)])
-        )
-        if not kept_until:
-            banks.unlink()
+        # bank accounts are not what invoices keep (the customer invoice's
+        # account is the shop's): they go in any case
+        self.env["res.partner.bank"].sudo().search(
+            [("partner_id", "in", scope.ids)]
+        ).unlink()
 
     def _r2_crm_privacy_log(self, action, summary, kept_until=None):
         return (
@@ -722,7 +733,17 @@ class ResPartner(models.Model):
         """The scheduled action r2_crm.ir_cron_privacy_retention: with the
         company's r2_crm_retention_years set, erase the customers with no
         entry, case or invoice for that many years. Erased customers are
-        skipped, so that a second run does nothing."""
+        skipped, so that a second run does nothing.
+
+        Every node runs the scheduled actions, and "Run manually" can run
+        beside the scheduled run: a run that finds another one at work (its
+        transaction holds the lock) leaves the day's erasures to it."""
+        self.env.cr.execute(
+            "SELECT pg_try_advisory_xact_lock(hashtext(%s))", (RETENTION_LOCK,)
+        )
+        if not self.env.cr.fetchone()[0]:
+            _logger.info("r2_crm: the RODO retention runs elsewhere: skipped")
+            return
         for company in self.env["res.company"].search(
             [("r2_crm_retention_years", ">", 0)]
         ):
@@ -745,9 +766,6 @@ class ResPartner(models.Model):
             partner._r2_crm_erase_identity(
                 partner._r2_crm_erased_marker(self._r2_crm_today())
             )
-            self.env["res.partner.bank"].search(
-                [("partner_id", "=", partner.id)]
-            ).unlink()
             partner._r2_crm_privacy_log(
                 rules.PRIVACY_RETENTION,
                 _("The invoices no longer bind the name, address and NIP: erased."),

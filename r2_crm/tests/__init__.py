@@ -32,3 +32,4 @@ from . import test_mail_in
 from . import test_mail_smtp
 from . import test_portal_follow
 from . import test_privacy
+from . import test_privacy_reach
