@@ -4,8 +4,9 @@ nothing is test_portal_quote_refusals.py's."""
 
 import base64
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 
+from . import users
 from .common import SIGNATURE
 from .test_portal import PortalCase
 
@@ -21,6 +22,10 @@ class PortalQuoteCase(PortalCase):
                 cr, SUPERUSER_ID, {"tracking_disable": True, "lang": "en_US"}
             )
             env.user.company_id.email = "serwis@r2.test"
+            # the cases' responsible user, who gets the task of an answer
+            self.clerk = users.clerk(
+                env, "r2_portal_clerk", "service", "Ewa Portalowa"
+            ).id
             tax = env["account.tax"].create(
                 {"name": "VAT-23% (portal)", "amount": 23.0, "type_tax_use": "sale"}
             )
@@ -36,6 +41,7 @@ class PortalQuoteCase(PortalCase):
                 case = env["r2.crm.case"].browse(case_id)
                 case.write(
                     {
+                        "user_id": self.clerk,
                         "line_ids": [
                             (
                                 0,
@@ -71,18 +77,41 @@ class PortalQuoteCase(PortalCase):
             quote(self.unsent, send=False)
 
     def case(self, case_id):
-        """The case as the database has it after the requests."""
+        """The case as the database has it after the requests, with its
+        messages and its tasks [(name, user, due date)]."""
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
+            # the requests wrote since an earlier read of this environment
+            env.cache.invalidate()
             case = env["r2.crm.case"].browse(case_id)
+            tasks = case.contact_ids.filtered(lambda entry: entry.type == "task")
             return {
                 "quote_state": case.quote_state,
                 "quote_accepted_by": case.quote_accepted_by,
+                "quote_accepted_on": case.quote_accepted_on,
                 "signature": case.quote_signature,
                 "waiting": case.waiting,
                 "last_message": case.message_ids[:1].body,
                 "author": case.message_ids[:1].author_id.name,
+                "messages": case.message_ids.mapped("body"),
+                "attachments": len(case.message_ids.mapped("attachment_ids")),
+                "tasks": [
+                    (task.name, task.user_id.id, task.date_deadline) for task in tasks
+                ],
             }
+
+    def assertTaskForToday(self, case_id, fragment):
+        """The case's responsible clerk has one task, for his today, with
+        ``fragment`` in its name (in his Polish)."""
+        with self.registry.cursor() as cr:
+            clerk = api.Environment(cr, self.clerk, {})["res.users"].browse(self.clerk)
+            today = fields.Date.context_today(clerk)
+        tasks = self.case(case_id)["tasks"]
+        self.assertEqual(len(tasks), 1, tasks)
+        name, user_id, deadline = tasks[0]
+        self.assertIn(fragment, name)
+        self.assertEqual(user_id, self.clerk)
+        self.assertEqual(deadline, today)
 
     def account_csrf(self):
         """The CSRF token of the logged-in customer's session (his details
@@ -102,6 +131,8 @@ class TestPortalQuote(PortalQuoteCase):
         self.assertIn("123.00", page.text, "the gross total")
         self.assertIn("/quote/accept", page.text)
         self.assertIn("o_r2crm_quote_pad", page.text)
+        self.assertTrue(self.case(self.our_case["id"])["waiting"], "for his answer")
+        before = fields.Datetime.now()
         response = self.post(
             path + "/quote/accept",
             csrf_token=self.csrf(page),
@@ -114,12 +145,15 @@ class TestPortalQuote(PortalQuoteCase):
         case = self.case(self.our_case["id"])
         self.assertEqual(case["quote_state"], "accepted")
         self.assertEqual(case["quote_accepted_by"], "Ola Portalowa")
+        self.assertGreaterEqual(case["quote_accepted_on"], before)
+        self.assertLessEqual(case["quote_accepted_on"], fields.Datetime.now())
         self.assertEqual(
             base64.b64decode(case["signature"]), base64.b64decode(SIGNATURE)
         )
         self.assertFalse(case["waiting"])
         self.assertIn("on the portal", case["last_message"])
         self.assertEqual(case["author"], "Ola")
+        self.assertTaskForToday(self.our_case["id"], "Kosztorys zaakceptowany")
         # answered: no form any more, and no second answer
         page = self.get(path)
         self.assertNotIn("/quote/accept", page.text)
@@ -147,6 +181,29 @@ class TestPortalQuote(PortalQuoteCase):
         self.assertIn("Too expensive", case["last_message"])
         self.assertNotIn("<script>", case["last_message"])
         self.assertEqual(case["author"], "Our Shop Customer")
+        self.assertFalse(case["waiting"])
+        self.assertTaskForToday(self.our_case["id"], "zwróć urządzenie")
+
+    def test_the_logged_in_customer_rejects_it(self):
+        self.login("r2_portal_ours")
+        path = "/my/cases/%d" % self.our_case["id"]
+        page = self.get(path)
+        self.assertIn("/quote/reject", page.text)
+        self.assertTrue(self.case(self.our_case["id"])["waiting"], "for his answer")
+        response = self.post(
+            path + "/quote/reject", csrf_token=self.csrf(page), reason="Za drogo"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("quote=reject", response.url)
+        self.assertNotIn("access_token", response.url)
+        self.assertIn("You rejected the quote", response.text)
+        case = self.case(self.our_case["id"])
+        self.assertEqual(case["quote_state"], "rejected")
+        self.assertIn("rejected the quote on the portal", case["last_message"])
+        self.assertIn("Za drogo", case["last_message"])
+        self.assertEqual(case["author"], "Ola")
+        self.assertFalse(case["waiting"])
+        self.assertTaskForToday(self.our_case["id"], "zwróć urządzenie")
 
     def test_a_visitor_accepts_with_the_token_and_the_signature_alone(self):
         path = "/my/cases/%d" % self.our_case["id"]
@@ -160,4 +217,8 @@ class TestPortalQuote(PortalQuoteCase):
             signature=SIGNATURE,
         )
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(self.case(self.our_case["id"])["quote_state"], "accepted")
+        case = self.case(self.our_case["id"])
+        self.assertEqual(case["quote_state"], "accepted")
+        self.assertTrue(case["quote_accepted_on"])
+        self.assertFalse(case["waiting"])
+        self.assertTaskForToday(self.our_case["id"], "Kosztorys zaakceptowany")
