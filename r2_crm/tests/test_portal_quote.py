@@ -3,12 +3,15 @@ HTTP server: logged in, or with the e-mail's token only. What must change
 nothing is test_portal_quote_refusals.py's."""
 
 import base64
+import logging
 
 from odoo import SUPERUSER_ID, api, fields
 
 from . import users
-from .common import SIGNATURE
+from .common import SIGNATURE, failing_printer
 from .test_portal import PortalCase
+
+QUOTE_LOGGER = "odoo.addons.r2_crm.models.r2_crm_case_quote"
 
 
 class PortalQuoteCase(PortalCase):
@@ -222,3 +225,35 @@ class TestPortalQuote(PortalQuoteCase):
         self.assertTrue(case["quote_accepted_on"])
         self.assertFalse(case["waiting"])
         self.assertTaskForToday(self.our_case["id"], "Kosztorys zaakceptowany")
+
+    def test_a_failed_print_does_not_undo_the_acceptance(self):
+        """wkhtmltopdf fails as the signed quote is printed: the customer has
+        accepted all the same, with the clerk's task, and the chatter says
+        the PDF is missing; nothing is left half done."""
+        path = "/my/cases/%d" % self.our_case["id"]
+        token = self.our_case["token"]
+        page = self.get("%s?access_token=%s" % (path, token))
+        before = self.case(self.our_case["id"])
+        with failing_printer(self.registry), self.assertLogs(
+            QUOTE_LOGGER, logging.WARNING
+        ) as logs:
+            response = self.post(
+                path + "/quote/accept",
+                csrf_token=self.csrf(page),
+                access_token=token,
+                name="Ola",
+                signature=SIGNATURE,
+            )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("quote=accept", response.url)
+        self.assertIn(self.our_case["name"], "\n".join(logs.output))
+        case = self.case(self.our_case["id"])
+        self.assertEqual(case["quote_state"], "accepted")
+        self.assertTrue(case["quote_accepted_on"])
+        self.assertFalse(case["waiting"])
+        self.assertTaskForToday(self.our_case["id"], "Kosztorys zaakceptowany")
+        self.assertIn("could not be printed", case["last_message"])
+        # the acceptance stands before the note, and no PDF beside the one sent
+        accepted = [body for body in case["messages"] if "accepted the quote" in body]
+        self.assertEqual(len(accepted), 1, case["messages"])
+        self.assertEqual(case["attachments"], before["attachments"])
