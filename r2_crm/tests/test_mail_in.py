@@ -2,6 +2,7 @@
 the service address become KONTAKTY entries through Odoo's own mail gateway;
 machines, loops and bad input make nothing or a clean entry."""
 
+import logging
 from datetime import date, timedelta
 
 from odoo import fields
@@ -12,6 +13,7 @@ from .mailing import CATCHALL_DOMAIN, MailCase, raw_mail
 CUSTOMER = '"Jan Kowalski" <biuro@kowalski.test>'
 CATCHALL = "catchall@%s" % CATCHALL_DOMAIN
 SERVICE = "serwis@%s" % CATCHALL_DOMAIN
+GATEWAY_LOGGER = "odoo.addons.r2_crm.models.r2_crm_mail_gateway"
 
 
 class TestAnswers(MailCase):
@@ -188,6 +190,34 @@ class TestNewMail(MailCase):
         )
         self.assertNothingMade(lambda: self.mail_service("Serwis <%s>" % SERVICE))
         self.assertNothingMade(lambda: self.mail_service(None))
+
+    def test_bad_messages_do_not_stop_the_queue(self):
+        """The bad messages one after the other, as fetchmail hands them
+        over: none raises (fetchmail would leave it unread, to fail again),
+        and the good message after them is an entry."""
+        huge = [("film.mp4", b"\0" * (20 * 1024 * 1024))]
+        # logging.INFO: Odoo gives the name "INFO" to its level 25 as well
+        with self.assertLogs(GATEWAY_LOGGER, logging.INFO) as logs:
+            self.assertFalse(self.mail_service(None), "refused")
+        self.assertEqual(len(logs.output), 1)
+        self.assertIn("no sender address", logs.output[0])
+        self.assertIn("Message-Id", logs.output[0])
+        machine = [("Auto-Submitted", "auto-replied")]
+        self.assertFalse(self.mail_service(CUSTOMER, headers=machine))
+        self.assertFalse(self.mail_service("Serwis <%s>" % SERVICE))
+        cleaned = [
+            self.mail_service(CUSTOMER, attachments=huge),
+            self.mail_service(CUSTOMER, body="<script>alert(1)</script>", html=True),
+            self.mail_service(CUSTOMER, body="Zażółć", charset="windows-1250"),
+        ]
+        self.assertTrue(all(cleaned), cleaned)
+        good = self.Contact.browse(
+            self.mail_service('"Marek Nowy" <marek@nowy.test>', subject="Drukarka")
+        )
+        self.assertEqual(good.name, "Drukarka")
+        self.assertEqual(good.partner_id.email, "marek@nowy.test")
+        self.assertEqual(good.channel, rules.EMAIL)
+        self.assertIn("kiedy będzie gotowe?", good.description)
 
     def test_a_huge_attachment_is_named_not_kept(self):
         huge = b"\0" * (20 * 1024 * 1024)
