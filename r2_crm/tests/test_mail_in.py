@@ -36,11 +36,6 @@ class TestAnswers(MailCase):
             raw_mail(sender, CATCHALL, "Re: Przyjęcie do serwisu", **values)
         )
 
-    def today_of(self, user):
-        return fields.Date.from_string(
-            fields.Date.context_today(self.Contact.sudo(user))
-        )
-
     def test_the_case_mail_answers_to_the_catchall_address(self):
         self.assertIn(CATCHALL, self.sent.reply_to)
         self.assertTrue(self.sent.message_id)
@@ -148,6 +143,10 @@ class TestNewMail(MailCase):
             [("type", "=", rules.TASK), ("partner_id", "=", self.partner.id)]
         )
         self.assertEqual(task.user_id, self.service_clerk)
+        self.assertEqual(
+            fields.Date.from_string(task.date_deadline),
+            self.today_of(self.service_clerk),
+        )
         self.assertTrue(task.name.startswith("Odpowiedz na e-mail"))
         # the e-mail is in the entry's chatter
         self.assertIn("kiedy będzie gotowe?", entry.message_ids[0].body)
@@ -156,9 +155,18 @@ class TestNewMail(MailCase):
         entry = self.Contact.browse(self.mail_service('"Marek Nowy" <Marek@Nowy.test>'))
         self.assertEqual(entry.partner_id.name, "Marek Nowy")
         self.assertEqual(entry.partner_id.email, "marek@nowy.test")
-        # by default, the first CRM manager answers it
+        # by default, the first CRM manager answers it, with a task for today
+        service_user = self.company._r2_crm_service_user()
         self.assertTrue(
-            entry.user_id.has_group("r2_crm.r2_crm_group_manager"), entry.user_id
+            service_user.has_group("r2_crm.r2_crm_group_manager"), service_user
+        )
+        self.assertEqual(entry.user_id, service_user)
+        task = self.Contact.search(
+            [("type", "=", rules.TASK), ("partner_id", "=", entry.partner_id.id)]
+        )
+        self.assertEqual(task.user_id, service_user)
+        self.assertEqual(
+            fields.Date.from_string(task.date_deadline), self.today_of(service_user)
         )
 
     def test_an_address_of_two_partners_goes_to_the_more_recent_case(self):
