@@ -26,10 +26,12 @@ class TestAnswers(MailCase):
             "Przyjęcie do serwisu", "<p>Przyjęliśmy kasę.</p>", []
         )
 
-    def answer(self, sender=CUSTOMER, **values):
+    def answer(self, sender=CUSTOMER, sent=None, **values):
+        """The customer answers ``sent`` (the case's e-mail, by default)."""
+        sent = sent or self.sent
         references = [
-            ("In-Reply-To", self.sent.message_id),
-            ("References", self.sent.message_id),
+            ("In-Reply-To", sent.message_id),
+            ("References", sent.message_id),
         ]
         values["headers"] = references + list(values.get("headers", ()))
         return self.receive(
@@ -80,6 +82,29 @@ class TestAnswers(MailCase):
             task.name,
             "Odpowiedz na e-mail od %s: Re: Przyjęcie do serwisu"
             % self.case.partner_id.display_name,
+        )
+
+    def test_an_answer_lands_on_the_case_it_answers(self):
+        """The same customer's second case has an e-mail of its own, sent
+        later: the answer to the first case's e-mail is the first's alone."""
+        second = self.note(result_id=self.s1.id, item_description="Drukarka").case_id
+        self.assertNotEqual(second, self.case)
+        sent_second = second._r2_crm_mail_customer(
+            "Przyjęcie drukarki", "<p>Przyjęliśmy drukarkę.</p>", []
+        )
+        self.assertEqual(self.answer(), self.case.id)
+        self.assertEqual(
+            len(self.entries(case_id=self.case.id, channel=rules.EMAIL)), 1
+        )
+        self.assertEqual(len(self.entries(case_id=self.case.id, type=rules.TASK)), 1)
+        self.assertFalse(self.entries(case_id=second.id, channel=rules.EMAIL))
+        self.assertFalse(self.entries(case_id=second.id, type=rules.TASK))
+        self.assertNotIn("email", second.message_ids.mapped("message_type"))
+        # and the answer to the second case's e-mail is the second's
+        self.assertEqual(self.answer(sent=sent_second), second.id)
+        self.assertEqual(len(self.entries(case_id=second.id, channel=rules.EMAIL)), 1)
+        self.assertEqual(
+            len(self.entries(case_id=self.case.id, channel=rules.EMAIL)), 1
         )
 
     def test_an_answer_ends_the_silence_of_the_case(self):
