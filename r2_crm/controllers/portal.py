@@ -230,7 +230,8 @@ class R2CrmPortal(CustomerPortal):
         public = request.env.user._is_public()
         author = case.partner_id if public else request.env.user.partner_id
         # each answer checks everything before it writes anything (a savepoint
-        # would not do: printing the quote may commit Odoo's assets bundle)
+        # would not do: printing the quote may commit Odoo's assets bundle),
+        # and a failed print of the accepted quote does not undo the answer
         try:
             if answer == "accept":
                 case._r2_crm_quote_accept(

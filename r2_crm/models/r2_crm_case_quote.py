@@ -5,12 +5,14 @@ counter) or rejects it.
 As the protocol's signature (r2_crm_contact_signature.py), the acceptance is
 evidence: its state, signer, moment (the server's) and signature are written
 together by the answering step alone, and the chatter keeps the signature's
-SHA-256 and the quote as it was accepted. Changing the lines of a quote the
-customer holds sends it back to draft: he approved a price, not a blank
-cheque.
+SHA-256 and the quote as it was accepted (a failed print does not undo the
+acceptance: the chatter then asks the clerk to print it). Changing the lines
+of a quote the customer holds sends it back to draft: he approved a price,
+not a blank cheque.
 """
 
 import base64
+import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -18,6 +20,8 @@ from odoo.tools import html_escape, plaintext2html
 from odoo.tools.misc import formatLang
 
 from .. import rules, trust
+
+_logger = logging.getLogger(__name__)
 
 
 class R2CrmCase(models.Model):
@@ -284,8 +288,29 @@ class R2CrmCase(models.Model):
             author,
             subtype=rules.SIGNATURE_SUBTYPE,
         )
-        # the quote as the customer accepted it, signed, stays with the message
-        pdf = self.sudo()._r2_crm_render_quote()
+        self._r2_crm_quote_keep_accepted(message)
+        self._r2_crm_quote_task("accepted")
+
+    def _r2_crm_quote_keep_accepted(self, message):
+        """The quote as the customer accepted it, signed, stays with the
+        acceptance's ``message``. He has accepted: a PDF printer that fails
+        (wkhtmltopdf) does not undo that; it is logged, and the chatter asks
+        the clerk to print the quote."""
+        try:
+            pdf = self.sudo()._r2_crm_render_quote()
+        except UserError as error:
+            _logger.warning(
+                "r2_crm: the quote of %s was accepted, but its PDF was not made: %s",
+                self.name,
+                error.name,
+            )
+            text = _(
+                "The accepted quote could not be printed, so it is not attached "
+                "to the acceptance: print it from the case (Print menu) and keep "
+                "it with the acceptance."
+            )
+            self._r2_crm_log("<p>%s</p>" % html_escape(text))
+            return
         attachment = (
             self.env["ir.attachment"]
             .sudo()
@@ -301,7 +326,6 @@ class R2CrmCase(models.Model):
             )
         )
         message.sudo().write({"attachment_ids": [(4, attachment.id)]})
-        self._r2_crm_quote_task("accepted")
 
     def _r2_crm_quote_reject(self, reason, where, author=None):
         """The customer rejects the quote, ``where`` (see _r2_crm_quote_accept),

@@ -28,6 +28,7 @@ from . import test_res_partner
 from . import test_case_quote
 from . import test_case_warranty
 from . import test_portal_quote
+from . import test_portal_quote_refusals
 from . import test_mail_in
 from . import test_mail_smtp
 from . import test_portal_follow

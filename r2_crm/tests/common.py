@@ -6,6 +6,7 @@ from unittest.mock import patch
 
 from psycopg2 import sql
 
+from odoo.exceptions import UserError
 from odoo.tests.common import SavepointCase
 from odoo.tools import config
 
@@ -35,6 +36,22 @@ def settle_registry(registry):
     with ``KeyError`` in ``_field_computed``.
     """
     registry.signal_changes()
+
+
+@contextmanager
+def failing_printer(registry):
+    """Every PDF report of ``registry`` fails as Odoo reports a crash of
+    wkhtmltopdf: UserError (its message, untranslated, as a test has it)."""
+
+    def wkhtmltopdf_fails(report, res_ids=None, data=None):
+        raise UserError(  # pylint: disable=translation-required
+            "Wkhtmltopdf failed (error code: -11). Message: test"
+        )
+
+    with patch.object(
+        registry["ir.actions.report"], "render_qweb_pdf", wkhtmltopdf_fails
+    ):
+        yield
 
 
 class R2CrmTestCase(SavepointCase):

@@ -8,6 +8,8 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 
+from odoo import fields
+
 from .common import R2CrmPolishCase
 
 CATCHALL_DOMAIN = "r2.test"
@@ -57,6 +59,12 @@ class MailCase(R2CrmPolishCase):
         params.set_param("mail.catchall.alias", "catchall")
         cls.alias = cls.env.ref("r2_crm.mail_alias_service")
         cls.gateway = cls.env["mail.thread"]
+
+    def today_of(self, user):
+        """Today in ``user``'s time zone: the due date of his task for today."""
+        return fields.Date.from_string(
+            fields.Date.context_today(self.Contact.sudo(user))
+        )
 
     def receive(self, raw):
         """The gateway takes the message in, as fetchmail hands it over."""

@@ -189,8 +189,19 @@ class TestRepairInvoices(QuoteCase):
         action = case.action_create_invoice()
         invoice = self.env["account.invoice"].browse(action["res_id"])
         self.assertAlmostEqual(invoice.amount_total, 527.67)
-        with self.assertRaises((AccessError, UserError)):
-            case.sudo(self.sales_clerk).action_create_invoice()
+
+    def test_a_clerk_of_another_department_may_not_invoice_the_repair(self):
+        case = self.repair()
+        self.close(case)
+        Invoice = self.env["account.invoice"].sudo()
+        invoices = Invoice.search_count([])
+        self.assertRefusedAndNothingSaved(
+            AccessError,
+            "r2.crm.case",
+            case.sudo(self.sales_clerk).action_create_invoice,
+        )
+        self.assertEqual(Invoice.search_count([]), invoices)
+        self.assertFalse(case.sudo().invoice_ids)
 
     def test_a_rejected_quote_invoices_only_what_was_added_after(self):
         self.company.r2_crm_invoice_on_s2 = True

@@ -3,6 +3,7 @@ the quote's PDF in Polish, sending it (the case waits for the customer), the
 customer's answer at the counter, and lines changed after it."""
 
 import base64
+import logging
 
 from lxml import etree
 
@@ -10,11 +11,12 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .. import rules
-from .common import SIGNATURE
+from .common import SIGNATURE, failing_printer
 from .quoting import QuoteCase
 
 # what the mail queue would send: keep it queued, as the shop's server would
 QUEUE = {"mail_notify_force_send": False, "mail_auto_delete": False}
+QUOTE_LOGGER = "odoo.addons.r2_crm.models.r2_crm_case_quote"
 
 
 class TestLinesAndAmounts(QuoteCase):
@@ -197,6 +199,24 @@ class TestAnswerAtTheCounter(QuoteCase):
         self.assertEqual(len(message.attachment_ids), 1)
         signed = base64.b64decode(message.attachment_ids.datas).decode()
         self.assertIn(SIGNATURE, signed)
+
+    def test_a_failed_print_leaves_the_acceptance_whole(self):
+        """wkhtmltopdf fails as the signed quote is printed: the acceptance
+        stands, with its task; the chatter asks the clerk to print it."""
+        case = self.case
+        with failing_printer(self.registry), self.assertLogs(
+            QUOTE_LOGGER, logging.WARNING
+        ) as logs:
+            self.answer(case, signature=SIGNATURE, signed_by="Jan Kowalski")
+        self.assertIn("Wkhtmltopdf failed", logs.output[0])
+        self.assertEqual(case.quote_state, "accepted")
+        self.assertTrue(case.quote_accepted_on)
+        self.assertFalse(case.waiting)
+        self.assertIn("Kosztorys zaakceptowany", self.tasks(case).name)
+        note, acceptance = case.message_ids[:2]
+        self.assertIn("Jan Kowalski zaakceptował(a) kosztorys", acceptance.body)
+        self.assertFalse(acceptance.attachment_ids)
+        self.assertIn("Nie udało się wydrukować", note.body)
 
     def test_a_quote_printed_at_the_counter_is_accepted_unsent(self):
         case = self.repair()

@@ -2,6 +2,7 @@
 the service address become KONTAKTY entries through Odoo's own mail gateway;
 machines, loops and bad input make nothing or a clean entry."""
 
+import logging
 from datetime import date, timedelta
 
 from odoo import fields
@@ -12,6 +13,7 @@ from .mailing import CATCHALL_DOMAIN, MailCase, raw_mail
 CUSTOMER = '"Jan Kowalski" <biuro@kowalski.test>'
 CATCHALL = "catchall@%s" % CATCHALL_DOMAIN
 SERVICE = "serwis@%s" % CATCHALL_DOMAIN
+GATEWAY_LOGGER = "odoo.addons.r2_crm.models.r2_crm_mail_gateway"
 
 
 class TestAnswers(MailCase):
@@ -24,19 +26,16 @@ class TestAnswers(MailCase):
             "Przyjęcie do serwisu", "<p>Przyjęliśmy kasę.</p>", []
         )
 
-    def answer(self, sender=CUSTOMER, **values):
+    def answer(self, sender=CUSTOMER, sent=None, **values):
+        """The customer answers ``sent`` (the case's e-mail, by default)."""
+        sent = sent or self.sent
         references = [
-            ("In-Reply-To", self.sent.message_id),
-            ("References", self.sent.message_id),
+            ("In-Reply-To", sent.message_id),
+            ("References", sent.message_id),
         ]
         values["headers"] = references + list(values.get("headers", ()))
         return self.receive(
             raw_mail(sender, CATCHALL, "Re: Przyjęcie do serwisu", **values)
-        )
-
-    def today_of(self, user):
-        return fields.Date.from_string(
-            fields.Date.context_today(self.Contact.sudo(user))
         )
 
     def test_the_case_mail_answers_to_the_catchall_address(self):
@@ -83,6 +82,29 @@ class TestAnswers(MailCase):
             task.name,
             "Odpowiedz na e-mail od %s: Re: Przyjęcie do serwisu"
             % self.case.partner_id.display_name,
+        )
+
+    def test_an_answer_lands_on_the_case_it_answers(self):
+        """The same customer's second case has an e-mail of its own, sent
+        later: the answer to the first case's e-mail is the first's alone."""
+        second = self.note(result_id=self.s1.id, item_description="Drukarka").case_id
+        self.assertNotEqual(second, self.case)
+        sent_second = second._r2_crm_mail_customer(
+            "Przyjęcie drukarki", "<p>Przyjęliśmy drukarkę.</p>", []
+        )
+        self.assertEqual(self.answer(), self.case.id)
+        self.assertEqual(
+            len(self.entries(case_id=self.case.id, channel=rules.EMAIL)), 1
+        )
+        self.assertEqual(len(self.entries(case_id=self.case.id, type=rules.TASK)), 1)
+        self.assertFalse(self.entries(case_id=second.id, channel=rules.EMAIL))
+        self.assertFalse(self.entries(case_id=second.id, type=rules.TASK))
+        self.assertNotIn("email", second.message_ids.mapped("message_type"))
+        # and the answer to the second case's e-mail is the second's
+        self.assertEqual(self.answer(sent=sent_second), second.id)
+        self.assertEqual(len(self.entries(case_id=second.id, channel=rules.EMAIL)), 1)
+        self.assertEqual(
+            len(self.entries(case_id=self.case.id, channel=rules.EMAIL)), 1
         )
 
     def test_an_answer_ends_the_silence_of_the_case(self):
@@ -146,6 +168,10 @@ class TestNewMail(MailCase):
             [("type", "=", rules.TASK), ("partner_id", "=", self.partner.id)]
         )
         self.assertEqual(task.user_id, self.service_clerk)
+        self.assertEqual(
+            fields.Date.from_string(task.date_deadline),
+            self.today_of(self.service_clerk),
+        )
         self.assertTrue(task.name.startswith("Odpowiedz na e-mail"))
         # the e-mail is in the entry's chatter
         self.assertIn("kiedy będzie gotowe?", entry.message_ids[0].body)
@@ -154,9 +180,18 @@ class TestNewMail(MailCase):
         entry = self.Contact.browse(self.mail_service('"Marek Nowy" <Marek@Nowy.test>'))
         self.assertEqual(entry.partner_id.name, "Marek Nowy")
         self.assertEqual(entry.partner_id.email, "marek@nowy.test")
-        # by default, the first CRM manager answers it
+        # by default, the first CRM manager answers it, with a task for today
+        service_user = self.company._r2_crm_service_user()
         self.assertTrue(
-            entry.user_id.has_group("r2_crm.r2_crm_group_manager"), entry.user_id
+            service_user.has_group("r2_crm.r2_crm_group_manager"), service_user
+        )
+        self.assertEqual(entry.user_id, service_user)
+        task = self.Contact.search(
+            [("type", "=", rules.TASK), ("partner_id", "=", entry.partner_id.id)]
+        )
+        self.assertEqual(task.user_id, service_user)
+        self.assertEqual(
+            fields.Date.from_string(task.date_deadline), self.today_of(service_user)
         )
 
     def test_an_address_of_two_partners_goes_to_the_more_recent_case(self):
@@ -188,6 +223,34 @@ class TestNewMail(MailCase):
         )
         self.assertNothingMade(lambda: self.mail_service("Serwis <%s>" % SERVICE))
         self.assertNothingMade(lambda: self.mail_service(None))
+
+    def test_bad_messages_do_not_stop_the_queue(self):
+        """The bad messages one after the other, as fetchmail hands them
+        over: none raises (fetchmail would leave it unread, to fail again),
+        and the good message after them is an entry."""
+        huge = [("film.mp4", b"\0" * (20 * 1024 * 1024))]
+        # logging.INFO: Odoo gives the name "INFO" to its level 25 as well
+        with self.assertLogs(GATEWAY_LOGGER, logging.INFO) as logs:
+            self.assertFalse(self.mail_service(None), "refused")
+        self.assertEqual(len(logs.output), 1)
+        self.assertIn("no sender address", logs.output[0])
+        self.assertIn("Message-Id", logs.output[0])
+        machine = [("Auto-Submitted", "auto-replied")]
+        self.assertFalse(self.mail_service(CUSTOMER, headers=machine))
+        self.assertFalse(self.mail_service("Serwis <%s>" % SERVICE))
+        cleaned = [
+            self.mail_service(CUSTOMER, attachments=huge),
+            self.mail_service(CUSTOMER, body="<script>alert(1)</script>", html=True),
+            self.mail_service(CUSTOMER, body="Zażółć", charset="windows-1250"),
+        ]
+        self.assertTrue(all(cleaned), cleaned)
+        good = self.Contact.browse(
+            self.mail_service('"Marek Nowy" <marek@nowy.test>', subject="Drukarka")
+        )
+        self.assertEqual(good.name, "Drukarka")
+        self.assertEqual(good.partner_id.email, "marek@nowy.test")
+        self.assertEqual(good.channel, rules.EMAIL)
+        self.assertIn("kiedy będzie gotowe?", good.description)
 
     def test_a_huge_attachment_is_named_not_kept(self):
         huge = b"\0" * (20 * 1024 * 1024)

@@ -1,24 +1,34 @@
 """The customer answers the repair quote on the portal (#26), through the real
-HTTP server: logged in, or with the e-mail's token only; and everything that
-must change nothing (a wrong token, another customer's case, a quote not
-waiting for him, an expired one, no CSRF token)."""
+HTTP server: logged in, or with the e-mail's token only. What must change
+nothing is test_portal_quote_refusals.py's."""
 
 import base64
+import logging
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 
-from .common import SIGNATURE
+from . import users
+from .common import SIGNATURE, failing_printer
 from .test_portal import PortalCase
 
+QUOTE_LOGGER = "odoo.addons.r2_crm.models.r2_crm_case_quote"
 
-class TestPortalQuote(PortalCase):
+
+class PortalQuoteCase(PortalCase):
+    """Our case and theirs with a quote sent to the customer (a keyboard,
+    gross 123.00), and a second case of ours whose quote is a draft."""
+
     def setUp(self):
-        super(TestPortalQuote, self).setUp()
+        super(PortalQuoteCase, self).setUp()
         with self.registry.cursor() as cr:
             env = api.Environment(
                 cr, SUPERUSER_ID, {"tracking_disable": True, "lang": "en_US"}
             )
             env.user.company_id.email = "serwis@r2.test"
+            # the cases' responsible user, who gets the task of an answer
+            self.clerk = users.clerk(
+                env, "r2_portal_clerk", "service", "Ewa Portalowa"
+            ).id
             tax = env["account.tax"].create(
                 {"name": "VAT-23% (portal)", "amount": 23.0, "type_tax_use": "sale"}
             )
@@ -34,6 +44,7 @@ class TestPortalQuote(PortalCase):
                 case = env["r2.crm.case"].browse(case_id)
                 case.write(
                     {
+                        "user_id": self.clerk,
                         "line_ids": [
                             (
                                 0,
@@ -69,18 +80,41 @@ class TestPortalQuote(PortalCase):
             quote(self.unsent, send=False)
 
     def case(self, case_id):
-        """The case as the database has it after the requests."""
+        """The case as the database has it after the requests, with its
+        messages and its tasks [(name, user, due date)]."""
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
+            # the requests wrote since an earlier read of this environment
+            env.cache.invalidate()
             case = env["r2.crm.case"].browse(case_id)
+            tasks = case.contact_ids.filtered(lambda entry: entry.type == "task")
             return {
                 "quote_state": case.quote_state,
                 "quote_accepted_by": case.quote_accepted_by,
+                "quote_accepted_on": case.quote_accepted_on,
                 "signature": case.quote_signature,
                 "waiting": case.waiting,
                 "last_message": case.message_ids[:1].body,
                 "author": case.message_ids[:1].author_id.name,
+                "messages": case.message_ids.mapped("body"),
+                "attachments": len(case.message_ids.mapped("attachment_ids")),
+                "tasks": [
+                    (task.name, task.user_id.id, task.date_deadline) for task in tasks
+                ],
             }
+
+    def assertTaskForToday(self, case_id, fragment):
+        """The case's responsible clerk has one task, for his today, with
+        ``fragment`` in its name (in his Polish)."""
+        with self.registry.cursor() as cr:
+            clerk = api.Environment(cr, self.clerk, {})["res.users"].browse(self.clerk)
+            today = fields.Date.context_today(clerk)
+        tasks = self.case(case_id)["tasks"]
+        self.assertEqual(len(tasks), 1, tasks)
+        name, user_id, deadline = tasks[0]
+        self.assertIn(fragment, name)
+        self.assertEqual(user_id, self.clerk)
+        self.assertEqual(deadline, today)
 
     def account_csrf(self):
         """The CSRF token of the logged-in customer's session (his details
@@ -90,6 +124,8 @@ class TestPortalQuote(PortalCase):
     def post(self, path, **data):
         return self.opener.post(self.url(path), data=data, timeout=60)
 
+
+class TestPortalQuote(PortalQuoteCase):
     def test_the_customer_accepts_the_quote_with_a_drawn_signature(self):
         self.login("r2_portal_ours")
         path = "/my/cases/%d" % self.our_case["id"]
@@ -98,6 +134,8 @@ class TestPortalQuote(PortalCase):
         self.assertIn("123.00", page.text, "the gross total")
         self.assertIn("/quote/accept", page.text)
         self.assertIn("o_r2crm_quote_pad", page.text)
+        self.assertTrue(self.case(self.our_case["id"])["waiting"], "for his answer")
+        before = fields.Datetime.now()
         response = self.post(
             path + "/quote/accept",
             csrf_token=self.csrf(page),
@@ -110,12 +148,15 @@ class TestPortalQuote(PortalCase):
         case = self.case(self.our_case["id"])
         self.assertEqual(case["quote_state"], "accepted")
         self.assertEqual(case["quote_accepted_by"], "Ola Portalowa")
+        self.assertGreaterEqual(case["quote_accepted_on"], before)
+        self.assertLessEqual(case["quote_accepted_on"], fields.Datetime.now())
         self.assertEqual(
             base64.b64decode(case["signature"]), base64.b64decode(SIGNATURE)
         )
         self.assertFalse(case["waiting"])
         self.assertIn("on the portal", case["last_message"])
         self.assertEqual(case["author"], "Ola")
+        self.assertTaskForToday(self.our_case["id"], "Kosztorys zaakceptowany")
         # answered: no form any more, and no second answer
         page = self.get(path)
         self.assertNotIn("/quote/accept", page.text)
@@ -143,6 +184,29 @@ class TestPortalQuote(PortalCase):
         self.assertIn("Too expensive", case["last_message"])
         self.assertNotIn("<script>", case["last_message"])
         self.assertEqual(case["author"], "Our Shop Customer")
+        self.assertFalse(case["waiting"])
+        self.assertTaskForToday(self.our_case["id"], "zwróć urządzenie")
+
+    def test_the_logged_in_customer_rejects_it(self):
+        self.login("r2_portal_ours")
+        path = "/my/cases/%d" % self.our_case["id"]
+        page = self.get(path)
+        self.assertIn("/quote/reject", page.text)
+        self.assertTrue(self.case(self.our_case["id"])["waiting"], "for his answer")
+        response = self.post(
+            path + "/quote/reject", csrf_token=self.csrf(page), reason="Za drogo"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("quote=reject", response.url)
+        self.assertNotIn("access_token", response.url)
+        self.assertIn("You rejected the quote", response.text)
+        case = self.case(self.our_case["id"])
+        self.assertEqual(case["quote_state"], "rejected")
+        self.assertIn("rejected the quote on the portal", case["last_message"])
+        self.assertIn("Za drogo", case["last_message"])
+        self.assertEqual(case["author"], "Ola")
+        self.assertFalse(case["waiting"])
+        self.assertTaskForToday(self.our_case["id"], "zwróć urządzenie")
 
     def test_a_visitor_accepts_with_the_token_and_the_signature_alone(self):
         path = "/my/cases/%d" % self.our_case["id"]
@@ -156,77 +220,40 @@ class TestPortalQuote(PortalCase):
             signature=SIGNATURE,
         )
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(self.case(self.our_case["id"])["quote_state"], "accepted")
+        case = self.case(self.our_case["id"])
+        self.assertEqual(case["quote_state"], "accepted")
+        self.assertTrue(case["quote_accepted_on"])
+        self.assertFalse(case["waiting"])
+        self.assertTaskForToday(self.our_case["id"], "Kosztorys zaakceptowany")
 
-    def test_what_must_change_nothing_changes_nothing(self):
+    def test_a_failed_print_does_not_undo_the_acceptance(self):
+        """wkhtmltopdf fails as the signed quote is printed: the customer has
+        accepted all the same, with the clerk's task, and the chatter says
+        the PDF is missing; nothing is left half done."""
         path = "/my/cases/%d" % self.our_case["id"]
         token = self.our_case["token"]
         page = self.get("%s?access_token=%s" % (path, token))
-        csrf = self.csrf(page)
-        accept = {"name": "Ola", "signature": SIGNATURE}
-        # a wrong token, and none: not found, the login
-        wrong = self.post(
-            path + "/quote/accept", csrf_token=csrf, access_token="wrong", **accept
-        )
-        self.assertEqual(wrong.status_code, 404)
-        self.assertEqual(self.get(path + "?access_token=wrong").status_code, 404)
-        bare = self.post(path + "/quote/accept", csrf_token=csrf, **accept)
-        self.assertIn("/web/login", bare.url)
-        # no CSRF token, or a wrong one: Odoo refuses the form
-        for data in ({}, {"csrf_token": "forged"}):
-            refused = self.post(
-                path + "/quote/accept", access_token=token, **dict(accept, **data)
+        before = self.case(self.our_case["id"])
+        with failing_printer(self.registry), self.assertLogs(
+            QUOTE_LOGGER, logging.WARNING
+        ) as logs:
+            response = self.post(
+                path + "/quote/accept",
+                csrf_token=self.csrf(page),
+                access_token=token,
+                name="Ola",
+                signature=SIGNATURE,
             )
-            self.assertEqual(refused.status_code, 400, data)
-        # an unsigned acceptance, or one without a name
-        for values in ({"name": "Ola"}, {"signature": SIGNATURE, "name": " "}):
-            refused = self.post(
-                path + "/quote/accept", csrf_token=csrf, access_token=token, **values
-            )
-            self.assertEqual(refused.status_code, 409, values)
-            self.assertIn("o_r2crm_portal_error", refused.text)
-        self.assertEqual(self.case(self.our_case["id"])["quote_state"], "sent")
-        # another customer's case, logged in
-        self.login("r2_portal_others")
-        theirs = self.post(
-            path + "/quote/accept", csrf_token=self.account_csrf(), **accept
-        )
-        self.assertEqual(theirs.status_code, 404)
-        self.assertEqual(self.case(self.our_case["id"])["quote_state"], "sent")
-        self.assertNotIn(self.our_case["name"], theirs.text)
-
-    def test_a_quote_that_is_not_waiting_for_the_customer_is_not_answered(self):
-        self.login("r2_portal_ours")
-        path = "/my/cases/%d" % self.unsent
-        page = self.get(path)
-        self.assertEqual(page.status_code, 200)
-        self.assertNotIn("Portal keyboard", page.text, "a draft is the shop's")
-        response = self.post(
-            path + "/quote/accept",
-            csrf_token=self.account_csrf(),
-            name="Ola",
-            signature=SIGNATURE,
-        )
-        self.assertEqual(response.status_code, 409)
-        self.assertIn("is not waiting for the customer", response.text)
-        self.assertEqual(self.case(self.unsent)["quote_state"], "draft")
-
-    def test_an_expired_quote_is_not_accepted_on_the_portal(self):
-        with self.registry.cursor() as cr:
-            cr.execute(
-                "UPDATE r2_crm_case SET quote_sent_on = '2020-01-01' WHERE id = %s",
-                (self.our_case["id"],),
-            )
-        self.login("r2_portal_ours")
-        path = "/my/cases/%d" % self.our_case["id"]
-        page = self.get(path)
-        self.assertNotIn("/quote/accept", page.text)
-        self.assertIn("The quote held until", page.text)
-        response = self.post(
-            path + "/quote/accept",
-            csrf_token=self.account_csrf(),
-            name="Ola",
-            signature=SIGNATURE,
-        )
-        self.assertEqual(response.status_code, 409)
-        self.assertEqual(self.case(self.our_case["id"])["quote_state"], "sent")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("quote=accept", response.url)
+        self.assertIn(self.our_case["name"], "\n".join(logs.output))
+        case = self.case(self.our_case["id"])
+        self.assertEqual(case["quote_state"], "accepted")
+        self.assertTrue(case["quote_accepted_on"])
+        self.assertFalse(case["waiting"])
+        self.assertTaskForToday(self.our_case["id"], "Kosztorys zaakceptowany")
+        self.assertIn("could not be printed", case["last_message"])
+        # the acceptance stands before the note, and no PDF beside the one sent
+        accepted = [body for body in case["messages"] if "accepted the quote" in body]
+        self.assertEqual(len(accepted), 1, case["messages"])
+        self.assertEqual(case["attachments"], before["attachments"])
