@@ -27,12 +27,14 @@ from tools import devtool
 from tools.devtool import ROOT
 
 SCALES = {
-    # cases, contacts, campaigns, invoices, partners, big campaign cases,
+    # cases, contacts, campaigns (every campaign_every-th case beyond the
+    # big campaign's has one), invoices, partners, big campaign cases,
     # history partner entries, bulk notes, imported KONTAKTY rows
     "full": dict(
         cases=100000,
         contacts=1000000,
         campaigns=200,
+        campaign_every=2,
         invoices=100000,
         partners=20000,
         big=50000,
@@ -42,13 +44,15 @@ SCALES = {
         runs=7,
     ),
     # ten years of a chain: ten times the full scale; a customer's history,
-    # the big campaign and a case's entries as at full scale, so that each
-    # page and form compares with its full-scale twin. The bulk create and
+    # the big campaign, the other campaigns (about 120 cases each) and a
+    # case's entries as at full scale, so that each page and form compares
+    # with its full-scale twin. The bulk create and
     # the import do not depend on the rows around them: not run.
     "huge": dict(
         cases=1000000,
         contacts=10000000,
         campaigns=2000,
+        campaign_every=4,
         invoices=1000000,
         partners=200000,
         big=50000,
@@ -61,6 +65,7 @@ SCALES = {
         cases=2000,
         contacts=20000,
         campaigns=20,
+        campaign_every=2,
         invoices=2000,
         partners=500,
         big=1000,
@@ -165,7 +170,8 @@ def fill(env, s):
                CASE WHEN st.state = 'open' THEN NULL ELSE d.open + (g %% 60) END,
                st.state,
                CASE WHEN g <= %(big)s THEN %(k_min)s
-                    WHEN g %% 2 = 0 THEN %(k_min)s + 1 + g %% (%(k_max)s - %(k_min)s)
+                    WHEN g %% %(every)s = 0
+                    THEN %(k_min)s + 1 + g %% (%(k_max)s - %(k_min)s)
                     ELSE NULL END,
                (g %% 10) * 10, 1000 + g %% 5000, (1000 + g %% 5000) * (g %% 10) / 10.0,
                'draft', now(), now()
@@ -182,6 +188,7 @@ def fill(env, s):
             big=s["big"],
             k_min=k_min,
             k_max=k_max,
+            every=s["campaign_every"],
             n=s["cases"],
         ),
     )

@@ -27,6 +27,17 @@ class AccountInvoice(models.Model):
         readonly=True,
     )
 
+    def init(self):
+        # The campaigns' revenue looks up each case's invoices: with the
+        # columns it sums along, an index-only scan that reads no invoice row
+        # (ten years of invoices no longer fit in PostgreSQL's cache)
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS r2_crm_account_invoice_case_figures_idx "
+            "ON account_invoice (r2_crm_case_id) "
+            "INCLUDE (type, state, date_invoice, amount_untaxed_signed) "
+            "WHERE r2_crm_case_id IS NOT NULL"
+        )
+
     @api.model
     def _prepare_refund(
         self, invoice, date_invoice=None, date=None, description=None, journal_id=None

@@ -163,6 +163,14 @@ class R2CrmCase(models.Model):
             "ON r2_crm_case (state, date_deadline) "
             "INCLUDE (purpose, user_id, company_id)"
         )
+        # A campaign's figures count and date its cases by state and purpose,
+        # as the user's rules allow: an index-only scan of the campaign's cases
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS r2_crm_case_campaign_figures_idx "
+            "ON r2_crm_case (campaign_id) "
+            "INCLUDE (state, purpose, date_open, date_closed, user_id, company_id) "
+            "WHERE campaign_id IS NOT NULL"
+        )
 
     def _init_column(self, column_name):
         """When the column appears, each existing case gets a token of its own."""
